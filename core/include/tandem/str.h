@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * String slices. A struct tdm_str points into a buffer someone else owns
+ * (usually a received message); it is never NUL-terminated and never
+ * written through, which is why the pointer is const. */
+#ifndef TANDEM_STR_H
+#define TANDEM_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tandem/compiler.h>
+
+struct tdm_str {
+	const char *s; /* not NUL-terminated; owned by someone else */
+	size_t len;
+};
+
+#define TDM_STR(lit)   ((struct tdm_str){ (lit), sizeof(lit) - 1 })
+#define TDM_STR_NULL   ((struct tdm_str){ NULL, 0 })
+/* printf("%.*s", TDM_STR_FMT(&x)) */
+#define TDM_STR_FMT(x) (int)(x)->len, (x)->s
+
+/* A slice over a NUL-terminated C string (for constants and argv). */
+TDM_API struct tdm_str tdm_str_c(const char *cstr);
+
+/* Byte-wise and ASCII case-insensitive equality. */
+TDM_API bool tdm_str_eq(const struct tdm_str *a, const struct tdm_str *b);
+TDM_API bool tdm_str_caseeq(const struct tdm_str *a, const struct tdm_str *b);
+/* Same, against a C string literal or constant. */
+TDM_API bool tdm_str_eq_c(const struct tdm_str *a, const char *b);
+TDM_API bool tdm_str_caseeq_c(const struct tdm_str *a, const char *b);
+/* Lexicographic byte comparison: <0, 0, >0. */
+TDM_API int tdm_str_cmp(const struct tdm_str *a, const struct tdm_str *b);
+
+/* Decimal conversion of the whole slice (no sign, no spaces).
+ * Returns 0, -EINVAL (empty or not all digits) or -ERANGE. */
+TDM_API int tdm_str_to_u32(const struct tdm_str *s, uint32_t *out);
+TDM_API int tdm_str_to_u64(const struct tdm_str *s, uint64_t *out);
+
+/* Trim SP, HTAB, CR and LF from both ends. */
+TDM_API struct tdm_str tdm_str_trim(struct tdm_str s);
+/* Index of the first byte c in s, or -1. */
+TDM_API long tdm_str_chr(const struct tdm_str *s, char c);
+/* Sub-slice [from, from+len), clamped to s. */
+TDM_API struct tdm_str tdm_str_sub(const struct tdm_str *s, size_t from, size_t len);
+
+/* FNV-1a hashes for hash tables; the case variant folds ASCII letters. */
+TDM_API uint32_t tdm_str_hash(const struct tdm_str *s);
+TDM_API uint32_t tdm_str_casehash(const struct tdm_str *s);
+
+static inline char tdm_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+#endif

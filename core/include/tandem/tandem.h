@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Umbrella header of the Tandem module SDK. */
+#ifndef TANDEM_TANDEM_H
+#define TANDEM_TANDEM_H
+
+#include <tandem/compiler.h>
+#include <tandem/str.h>
+#include <tandem/alloc.h>
+#include <tandem/arena.h>
+#include <tandem/buf.h>
+#include <tandem/hash.h>
+#include <tandem/list.h>
+#include <tandem/log.h>
+#include <tandem/wheel.h>
+#include <tandem/uri.h>
+#include <tandem/sip.h>
+#include <tandem/sdp.h>
+#include <tandem/frame.h>
+
+/* Bumped whenever a change to these headers breaks compiled modules. */
+#define TDM_ABI_VERSION 1
+
+#endif

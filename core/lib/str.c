@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * String slice helpers: comparison, numbers, trimming, hashing. */
+#include <errno.h>
+#include <string.h>
+#include <tandem/str.h>
+
+struct tdm_str tdm_str_c(const char *cstr)
+{
+	return (struct tdm_str){ cstr, cstr ? strlen(cstr) : 0 };
+}
+
+bool tdm_str_eq(const struct tdm_str *a, const struct tdm_str *b)
+{
+	return a->len == b->len && (a->len == 0 || !memcmp(a->s, b->s, a->len));
+}
+
+bool tdm_str_caseeq(const struct tdm_str *a, const struct tdm_str *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++)
+		if (tdm_lower(a->s[i]) != tdm_lower(b->s[i]))
+			return false;
+	return true;
+}
+
+bool tdm_str_eq_c(const struct tdm_str *a, const char *b)
+{
+	struct tdm_str bs = tdm_str_c(b);
+	return tdm_str_eq(a, &bs);
+}
+
+bool tdm_str_caseeq_c(const struct tdm_str *a, const char *b)
+{
+	struct tdm_str bs = tdm_str_c(b);
+	return tdm_str_caseeq(a, &bs);
+}
+
+int tdm_str_cmp(const struct tdm_str *a, const struct tdm_str *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int r = n ? memcmp(a->s, b->s, n) : 0;
+
+	if (r)
+		return r;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int tdm_str_to_u64(const struct tdm_str *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s->len)
+		return -EINVAL;
+	for (size_t i = 0; i < s->len; i++) {
+		unsigned d = (unsigned char)s->s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int tdm_str_to_u32(const struct tdm_str *s, uint32_t *out)
+{
+	uint64_t v;
+	int err = tdm_str_to_u64(s, &v);
+
+	if (err)
+		return err;
+	if (v > UINT32_MAX)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static bool is_trim(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+struct tdm_str tdm_str_trim(struct tdm_str s)
+{
+	while (s.len && is_trim(s.s[0])) {
+		s.s++;
+		s.len--;
+	}
+	while (s.len && is_trim(s.s[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+long tdm_str_chr(const struct tdm_str *s, char c)
+{
+	const char *p = s->len ? memchr(s->s, c, s->len) : NULL;
+	return p ? (long)(p - s->s) : -1;
+}
+
+struct tdm_str tdm_str_sub(const struct tdm_str *s, size_t from, size_t len)
+{
+	if (from > s->len)
+		from = s->len;
+	if (len > s->len - from)
+		len = s->len - from;
+	return (struct tdm_str){ s->s + from, len };
+}
+
+uint32_t tdm_str_hash(const struct tdm_str *s)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < s->len; i++)
+		h = (h ^ (unsigned char)s->s[i]) * 16777619u;
+	return h;
+}
+
+uint32_t tdm_str_casehash(const struct tdm_str *s)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < s->len; i++)
+		h = (h ^ (unsigned char)tdm_lower(s->s[i])) * 16777619u;
+	return h;
+}

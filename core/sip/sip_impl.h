@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Private to core/sip: character classes of RFC 3261 §25.1, cursor
+ * helpers, and the cache behind the lazy accessors. */
+#ifndef TANDEM_SIP_IMPL_H
+#define TANDEM_SIP_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tandem/sip.h>
+
+/* Character classes, one bit each, looked up in sip_ctype[]. */
+enum {
+	SIP_C_TOKEN = 0x01,    /* token: alphanum / "-.!%*_+`'~" */
+	SIP_C_WS = 0x02,       /* SP / HTAB */
+	SIP_C_DIGIT = 0x04,
+	SIP_C_ALPHA = 0x08,
+	SIP_C_UNRESERVED = 0x10, /* alphanum / mark "-_.!~*'()" */
+	SIP_C_HEX = 0x20,
+	SIP_C_WORD = 0x40,     /* word (Call-ID): token + "()<>:\\\"/[]?{}" */
+	SIP_C_CTL = 0x80,      /* CTL chars other than HTAB */
+};
+
+extern const uint8_t sip_ctype[256];
+
+static inline bool sip_is(char c, uint8_t cls)
+{
+	return (sip_ctype[(unsigned char)c] & cls) != 0;
+}
+static inline bool sip_is_token(char c) { return sip_is(c, SIP_C_TOKEN); }
+static inline bool sip_is_ws(char c) { return c == ' ' || c == '\t'; }
+static inline bool sip_is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Skips linear white space: SP, HTAB, and CRLF followed by SP/HTAB
+ * (a folded line, §7.3.1). */
+static inline const char *sip_skip_lws(const char *p, const char *end)
+{
+	for (;;) {
+		while (p < end && sip_is_ws(*p))
+			p++;
+		if (p + 2 < end && p[0] == '\r' && p[1] == '\n' &&
+		    sip_is_ws(p[2]))
+			p += 3;
+		else if (p + 1 < end && p[0] == '\n' && sip_is_ws(p[1]))
+			p += 2;
+		else
+			return p;
+	}
+}
+
+const char *sip_skip_quoted(const char *p, const char *end);
+
+/* Parses a Via value (one via-parm) from *in, advancing past it; stops at
+ * a ',' separating values. 0 or -EBADMSG with *why set. */
+int sip_via_parse(struct tdm_sip_via *v, struct tdm_str *in, const char **why);
+/* CSeq value: 0 or -EBADMSG. */
+int sip_cseq_parse(struct tdm_sip_cseq *c, const struct tdm_str *value,
+		   const char **why);
+
+/* Splits the next comma-separated element of a list header value,
+ * honouring quoted strings and <...>. 0 with *elem, or -ENOENT at the end,
+ * or -EBADMSG. */
+int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem);
+
+/* Cache of the lazy accessors; allocated in the arena on first use. */
+struct tdm_sip_lazy {
+	uint32_t done;        /* bits: LAZY_* parsed (ok or failed) */
+	uint32_t failed;      /* bits: LAZY_* that were malformed */
+	struct tdm_uri ruri;
+	struct tdm_sip_addr from, to;
+	const struct tdm_sip_via *vias;
+	struct tdm_sip_contacts contacts;
+	const struct tdm_sip_addr_list *route, *rroute, *path;
+	struct tdm_sip_auth auth[4];
+	uint32_t expires;
+	struct tdm_sip_event event;
+	struct tdm_sip_ctype ctype;
+	const struct tdm_sip_tokens *tokens[TDM_HDR__COUNT];
+};
+
+#endif

@@ -1,0 +1,5 @@
+# Modules: each modules/NAME/local.mk adds NAME.la to pkglib_LTLIBRARIES and
+# links it with $(TDM_MODULE_LINK), so only the descriptor symbol
+# (tdm_module_NAME) is exported. Include new module fragments here.
+TDM_MODULE_LINK = -module -avoid-version -shared \
+	-export-symbols-regex '^tdm_module_'

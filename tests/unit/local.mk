@@ -1,0 +1,10 @@
+# tests/unit: one CUnit program; its sources mirror core/ (tests/unit/sip/
+# test_parse.c tests core/sip/parse.c). Each folder's fragment adds to it.
+check_PROGRAMS += tests/unit/unit-tests
+TESTS += tests/unit/unit-tests
+tests_unit_unit_tests_SOURCES =
+tests_unit_unit_tests_CPPFLAGS = $(AM_CPPFLAGS) $(CUNIT_CFLAGS) -I$(srcdir)/tests/lib \
+	-DTDM_TESTS_DIR='"$(abs_top_srcdir)/tests"'
+tests_unit_unit_tests_LDADD = tests/lib/libtdmtest.la core/libtandemcore.la $(CUNIT_LIBS)
+include $(srcdir)/tests/unit/lib/local.mk
+include $(srcdir)/tests/unit/sip/local.mk
