@@ -9,6 +9,7 @@ core_libtandemcore_la_SOURCES += \
 	%reldir%/parse_addr.c \
 	%reldir%/param.c \
 	%reldir%/msg.c \
+	%reldir%/validate.c \
 	%reldir%/uri.c \
 	%reldir%/parse_auth.c \
 	%reldir%/sdp.c \

@@ -1,1 +1,145 @@
-/* placeholder: to be written */
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Via (RFC 3261 §20.42, §25.1 via-parm; RFC 3581 rport): sent-protocol,
+ * sent-by and the parameters that transaction matching and response
+ * routing need. */
+#include <errno.h>
+#include <tandem/sip.h>
+#include "sip_impl.h"
+
+/* Accepts hostname, IPv4 or a bracketed IPv6 reference; the full syntax
+ * check of the host belongs to the URI parser, here it is enough that the
+ * characters are legal and brackets balance. */
+int sip_hostport_parse(const char **pp, const char *end, struct tdm_str *host,
+		       bool *ipv6, uint16_t *port)
+{
+	const char *p = *pp, *h0;
+	uint32_t n = 0;
+
+	*ipv6 = false;
+	if (p < end && *p == '[') {
+		h0 = ++p;
+		while (p < end && (sip_is(*p, SIP_C_HEX) || *p == ':' || *p == '.'))
+			p++;
+		if (p == end || *p != ']' || p == h0)
+			return -EBADMSG;
+		*host = (struct tdm_str){ h0, (size_t)(p - h0) };
+		*ipv6 = true;
+		p++;
+	} else {
+		h0 = p;
+		while (p < end && (sip_is(*p, SIP_C_ALPHA | SIP_C_DIGIT) ||
+				   *p == '-' || *p == '.'))
+			p++;
+		if (p == h0)
+			return -EBADMSG;
+		*host = (struct tdm_str){ h0, (size_t)(p - h0) };
+	}
+	*port = 0;
+	if (p < end && *p == ':') {
+		const char *d0 = ++p;
+		while (p < end && sip_is_digit(*p) && n <= 65535)
+			n = n * 10 + (uint32_t)(*p++ - '0');
+		if (p == d0 || n == 0 || n > 65535)
+			return -EBADMSG;
+		*port = (uint16_t)n;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* sent-protocol = protocol-name SLASH protocol-version SLASH transport,
+ * with LWS allowed around the slashes (SLASH = SWS "/" SWS). */
+static int parse_protocol(const char **pp, const char *end,
+			  struct tdm_str *transport)
+{
+	const char *p = *pp;
+
+	for (int part = 0; part < 3; part++) {
+		const char *t0;
+		p = sip_skip_lws(p, end);
+		if (part) {
+			if (p == end || *p != '/')
+				return -EBADMSG;
+			p = sip_skip_lws(p + 1, end);
+		}
+		t0 = p;
+		while (p < end && sip_is_token(*p))
+			p++;
+		if (p == t0)
+			return -EBADMSG;
+		if (part == 2)
+			*transport = (struct tdm_str){ t0, (size_t)(p - t0) };
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Signed integer parameter value; -1 when absent or not a number. */
+static int32_t int_param(const struct tdm_str *v, uint32_t max)
+{
+	uint32_t n;
+
+	if (tdm_str_to_u32(v, &n) || n > max)
+		return -2;
+	return (int32_t)n;
+}
+
+/* Fills the well-known parameters of v from its raw parameter list. */
+static int via_params(struct tdm_sip_via *v, const char **why)
+{
+	struct tdm_str cur = v->params;
+	struct tdm_sip_param prm;
+	int err;
+
+	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
+		struct tdm_str *n = &prm.name;
+		if (tdm_str_caseeq_c(n, "branch")) {
+			v->branch = prm.value;
+			if (!prm.has_value)
+				goto bad;
+		} else if (tdm_str_caseeq_c(n, "received")) {
+			v->received = prm.value;
+		} else if (tdm_str_caseeq_c(n, "maddr")) {
+			v->maddr = prm.value;
+		} else if (tdm_str_caseeq_c(n, "rport")) {
+			v->rport = prm.has_value ? int_param(&prm.value, 65535) : 0;
+			if (v->rport < 0)
+				goto bad;
+		} else if (tdm_str_caseeq_c(n, "ttl")) {
+			v->ttl = int_param(&prm.value, 255);
+			if (v->ttl < 0)
+				goto bad;
+		}
+	}
+	if (err == -ENOENT)
+		return 0;
+bad:
+	*why = "bad Via parameter";
+	return -EBADMSG;
+}
+
+int sip_via_parse(struct tdm_sip_via *v, const struct tdm_str *elem,
+		  const char **why)
+{
+	const char *p = elem->s, *end = elem->s + elem->len;
+
+	*v = (struct tdm_sip_via){ .rport = -1, .ttl = -1, .value = *elem };
+	if (parse_protocol(&p, end, &v->transport)) {
+		*why = "bad Via protocol";
+		return -EBADMSG;
+	}
+	p = sip_skip_lws(p, end);
+	if (sip_hostport_parse(&p, end, &v->host, &v->host_ipv6, &v->port)) {
+		*why = "bad Via sent-by";
+		return -EBADMSG;
+	}
+	p = sip_skip_lws(p, end);
+	if (p < end && *p != ';') {
+		*why = "bad Via sent-by";
+		return -EBADMSG;
+	}
+	if (p < end)
+		p++;
+	v->params = (struct tdm_str){ p, (size_t)(end - p) };
+	return via_params(v, why);
+}

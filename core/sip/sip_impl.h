@@ -49,9 +49,13 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 
 const char *sip_skip_quoted(const char *p, const char *end);
 
-/* Parses a Via value (one via-parm) from *in, advancing past it; stops at
- * a ',' separating values. 0 or -EBADMSG with *why set. */
-int sip_via_parse(struct tdm_sip_via *v, struct tdm_str *in, const char **why);
+/* Parses one via-parm (one comma-separated element of a Via header).
+ * 0 or -EBADMSG with *why set. */
+int sip_via_parse(struct tdm_sip_via *v, const struct tdm_str *elem,
+		  const char **why);
+/* Parses "host[:port]" (sent-by, §20.42) at *p, advancing it. */
+int sip_hostport_parse(const char **p, const char *end, struct tdm_str *host,
+		       bool *ipv6, uint16_t *port);
 /* CSeq value: 0 or -EBADMSG. */
 int sip_cseq_parse(struct tdm_sip_cseq *c, const struct tdm_str *value,
 		   const char **why);

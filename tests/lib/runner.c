@@ -45,6 +45,15 @@ static void run_case(void)
 	}
 }
 
+/* Prints each failed assertion as file:line: test: condition. */
+static void report_failures(void)
+{
+	for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext)
+		printf("  FAIL %s:%u: %s: %s\n", f->strFileName ? f->strFileName : "?",
+		       f->uiLineNumber, f->pTest ? f->pTest->pName : "?",
+		       f->strCondition ? f->strCondition : "");
+}
+
 /* In the child: run one suite, report "passed failed" through the pipe. */
 static int run_suite_child(const struct tdm_test_suite *s, int fd)
 {
@@ -59,10 +68,12 @@ static int run_suite_child(const struct tdm_test_suite *s, int fd)
 	cs = CU_add_suite(s->name, NULL, NULL);
 	for (const struct tdm_test_case *c = s->cases; c->name; c++)
 		CU_add_test(cs, c->name, run_case);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_set_mode(CU_BRM_SILENT);
 	CU_basic_run_tests();
 	ran = CU_get_number_of_tests_run();
 	failed = CU_get_number_of_tests_failed();
+	report_failures();
+	printf("suite %s: %u passed, %u failed\n", s->name, ran - failed, failed);
 	CU_cleanup_registry();
 	n = snprintf(msg, sizeof(msg), "%u %u", ran - failed, failed);
 	if (write(fd, msg, (size_t)n) != n)

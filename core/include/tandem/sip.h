@@ -217,6 +217,8 @@ struct tdm_sip_msg {
 	struct tdm_str ruri;         /* request: Request-URI text */
 	uint16_t status;             /* response: status code */
 	struct tdm_str reason;       /* response: reason phrase */
+	struct tdm_str version;      /* "SIP/2.0" (others parse; the proxy
+				      * answers them 505) */
 	struct tdm_str start_line;   /* without CRLF */
 
 	struct tdm_sip_hdr *hdrs;    /* hdr_count entries, in wire order */

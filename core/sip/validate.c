@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * tdm_sip_msg_parse_all(): runs every caching accessor over every header
+ * the core knows, so a malformed header is found up front — for
+ * `tandemctl sip parse`, the fuzzers and the torture tests. The hot path
+ * never calls it. */
+#include <errno.h>
+#include <tandem/sip.h>
+#include "sip_impl.h"
+
+static int bad(struct tdm_sip_error *err, const struct tdm_sip_msg *m,
+	       const char *at, const char *reason)
+{
+	if (err) {
+		err->offset = at ? (uint32_t)(at - m->buf) : 0;
+		err->reason = reason;
+	}
+	return -EBADMSG;
+}
+
+/* §19.1.1 table: headers are not allowed in a Request-URI. */
+static int check_ruri(struct tdm_sip_msg *m, struct tdm_sip_error *err)
+{
+	const struct tdm_uri *u;
+	int rc;
+
+	if (!m->is_request)
+		return 0;
+	rc = tdm_sip_msg_ruri_uri(m, &u);
+	if (rc == -EPROTONOSUPPORT)
+		return 0; /* another scheme: valid syntax, routed or refused later */
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
+		return bad(err, m, m->ruri.s, "bad Request-URI");
+	if (u->headers.len)
+		return bad(err, m, m->ruri.s, "headers in Request-URI");
+	return 0;
+}
+
+static int check_hdr(struct tdm_sip_msg *m, const struct tdm_sip_hdr *h)
+{
+	const void *p;
+	struct tdm_sip_auth auth;
+	uint32_t n;
+
+	switch (h->id) {
+	case TDM_HDR_VIA:
+		return tdm_sip_msg_vias(m, (const struct tdm_sip_via **)&p);
+	case TDM_HDR_CONTACT:
+		return tdm_sip_msg_contacts(m, (const struct tdm_sip_contacts **)&p);
+	case TDM_HDR_ROUTE:
+	case TDM_HDR_RECORD_ROUTE:
+	case TDM_HDR_PATH:
+		return tdm_sip_msg_routes(m, h->id,
+					  (const struct tdm_sip_addr_list **)&p);
+	case TDM_HDR_AUTHORIZATION:
+	case TDM_HDR_PROXY_AUTHORIZATION:
+	case TDM_HDR_WWW_AUTHENTICATE:
+	case TDM_HDR_PROXY_AUTHENTICATE:
+		return tdm_sip_auth_parse(&auth, &h->value);
+	case TDM_HDR_EXPIRES:
+		return tdm_sip_msg_expires(m, &n);
+	case TDM_HDR_EVENT:
+		return tdm_sip_msg_event(m, (const struct tdm_sip_event **)&p);
+	case TDM_HDR_CONTENT_TYPE:
+		return tdm_sip_msg_ctype(m, (const struct tdm_sip_ctype **)&p);
+	case TDM_HDR_SUPPORTED:
+	case TDM_HDR_REQUIRE:
+	case TDM_HDR_PROXY_REQUIRE:
+	case TDM_HDR_UNSUPPORTED:
+	case TDM_HDR_ALLOW:
+	case TDM_HDR_ALLOW_EVENTS:
+		/* an empty Supported/Allow is legal (§20.37, §20.5) */
+		if (!h->value.len)
+			return 0;
+		return tdm_sip_msg_tokens(m, h->id,
+					  (const struct tdm_sip_tokens **)&p);
+	default:
+		return 0;
+	}
+}
+
+/* "malformed Via header" ...: static reasons, one per known header. */
+static const char *const malformed[TDM_HDR__COUNT] = {
+	[TDM_HDR_OTHER] = "malformed header",
+#define TDM_HDR(id, name, compact, flags) \
+	[TDM_HDR_##id] = "malformed " name " header",
+#include <tandem/sip_hdr.def>
+#undef TDM_HDR
+};
+
+int tdm_sip_msg_parse_all(struct tdm_sip_msg *m, struct tdm_sip_error *err)
+{
+	int rc = check_ruri(m, err);
+
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < m->hdr_count; i++) {
+		const struct tdm_sip_hdr *h = &m->hdrs[i];
+		rc = check_hdr(m, h);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc && rc != -ENOENT)
+			return bad(err, m, h->name.s, malformed[h->id]);
+	}
+	return 0;
+}
