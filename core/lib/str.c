@@ -16,12 +16,7 @@ bool tdm_str_eq(const struct tdm_str *a, const struct tdm_str *b)
 
 bool tdm_str_caseeq(const struct tdm_str *a, const struct tdm_str *b)
 {
-	if (a->len != b->len)
-		return false;
-	for (size_t i = 0; i < a->len; i++)
-		if (tdm_lower(a->s[i]) != tdm_lower(b->s[i]))
-			return false;
-	return true;
+	return a->len == b->len && tdm_mem_caseeq(a->s, b->s, a->len);
 }
 
 bool tdm_str_eq_c(const struct tdm_str *a, const char *b)

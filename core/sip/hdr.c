@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Header names and ids, generated from sip_hdr.def, and the character
  * classes of RFC 3261 §25.1 used by every parser in core/sip. */
+#include <string.h>
 #include <tandem/sip.h>
 #include "sip_impl.h"
 
@@ -50,6 +51,15 @@ static const struct hdr_info hdr_table[TDM_HDR__COUNT] = {
 #undef TDM_HDR
 };
 
+/* The lower-cased name as 64-bit words, and per word a mask with 0x20 in
+ * the letter positions: OR-ing input bytes with the mask folds exactly the
+ * letters, so "CALL-ID" matches while "Call\rID" does not. */
+struct hdr_words {
+	uint64_t word[4];
+	uint64_t fold[4];
+};
+static struct hdr_words hdr_words[TDM_HDR__COUNT];
+
 /* Compact forms (RFC 3261 §7.3.3 and extensions), by lower-case letter. */
 static uint8_t compact_id[26];
 /* For the full names: ids bucketed by length, then by lower-case first
@@ -68,6 +78,13 @@ __attribute__((constructor)) static void hdr_tables_init(void)
 
 		if (h->compact)
 			compact_id[h->compact - 'a'] = (uint8_t)id;
+		for (unsigned k = 0; k < h->len; k++) {
+			char c = h->name[k];
+			unsigned w = k / 8, shift = (k % 8) * 8;
+			hdr_words[id].word[w] |= (uint64_t)(unsigned char)tdm_lower(c) << shift;
+			if (sip_is(c, SIP_C_ALPHA))
+				hdr_words[id].fold[w] |= (uint64_t)0x20 << shift;
+		}
 		for (unsigned i = 0; i < HDR_BUCKET; i++) {
 			if (!b[i]) {
 				b[i] = (uint8_t)id;
@@ -99,6 +116,48 @@ enum tdm_sip_hdr_id tdm_sip_hdr_id(const struct tdm_str *name)
 		if (k == h->len)
 			return (enum tdm_sip_hdr_id)b[i];
 	}
+	return TDM_HDR_OTHER;
+}
+
+/* Candidate comparison a word at a time. Reads whole 8-byte words from
+ * name: the caller guarantees 8 readable bytes past every word start
+ * (the parser's message copy is padded). */
+static bool words_match(const struct hdr_words *hw, const char *name,
+			size_t len)
+{
+	size_t k;
+
+	for (k = 0; k + 8 <= len; k += 8) {
+		uint64_t w;
+		memcpy(&w, name + k, 8);
+		if ((w | hw->fold[k / 8]) != hw->word[k / 8])
+			return false;
+	}
+	if (k < len) {
+		uint64_t w, keep = ((uint64_t)1 << ((len - k) * 8)) - 1;
+		memcpy(&w, name + k, 8);
+		if (((w | hw->fold[k / 8]) & keep) != hw->word[k / 8])
+			return false;
+	}
+	return true;
+}
+
+enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name, size_t len)
+{
+	unsigned f;
+	const uint8_t *b;
+
+	if (len == 0 || len > HDR_MAXLEN)
+		return TDM_HDR_OTHER;
+	f = (unsigned)(tdm_lower(name[0]) - 'a');
+	if (f >= 26)
+		return TDM_HDR_OTHER;
+	if (len == 1)
+		return (enum tdm_sip_hdr_id)compact_id[f];
+	b = by_len_first[len][f];
+	for (unsigned i = 0; i < HDR_BUCKET && b[i]; i++)
+		if (words_match(&hdr_words[b[i]], name, len))
+			return (enum tdm_sip_hdr_id)b[i];
 	return TDM_HDR_OTHER;
 }
 

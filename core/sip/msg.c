@@ -85,10 +85,22 @@ int tdm_sip_msg_ruri_uri(struct tdm_sip_msg *m, const struct tdm_uri **out)
 
 	if (!m->is_request)
 		return -ENOENT;
-	if (!cached(lz, LAZY_RURI, &rc))
-		rc = remember(lz, LAZY_RURI, tdm_uri_parse(&lz->ruri, &m->ruri, &why));
+	if (!cached(lz, LAZY_RURI, &rc)) {
+		if (!lz->ruri && !(lz->ruri = tdm_arena_alloc(m->arena, sizeof(*lz->ruri))))
+			return -ENOMEM;
+		rc = tdm_uri_parse(lz->ruri, &m->ruri, &why);
+		/* another scheme is valid syntax: cache it as such */
+		if (rc == -EPROTONOSUPPORT) {
+			lz->done |= LAZY_RURI;
+			lz->failed |= LAZY_RURI << 16;
+			return rc;
+		}
+		rc = remember(lz, LAZY_RURI, rc);
+	} else if (lz->failed & (LAZY_RURI << 16)) {
+		return -EPROTONOSUPPORT;
+	}
 	if (!rc)
-		*out = &lz->ruri;
+		*out = lz->ruri;
 	return rc;
 }
 
@@ -208,17 +220,17 @@ static int contact_param(struct tdm_sip_contact *c, const struct tdm_sip_param *
 {
 	uint64_t n;
 
-	if (tdm_str_caseeq_c(&p->name, "expires")) {
+	if (TDM_STR_CASEEQ_LIT(&p->name, "expires")) {
 		if (p->value.len && p->value.s[0] == '"')
 			return 0; /* RFC 2543 date form: ignored */
 		if (tdm_str_to_u64(&p->value, &n))
 			return -EBADMSG;
 		c->expires = n > UINT32_MAX ? UINT32_MAX : (int64_t)n;
-	} else if (tdm_str_caseeq_c(&p->name, "q")) {
+	} else if (TDM_STR_CASEEQ_LIT(&p->name, "q")) {
 		return parse_q(&p->value, &c->q);
-	} else if (tdm_str_caseeq_c(&p->name, "+sip.instance")) {
+	} else if (TDM_STR_CASEEQ_LIT(&p->name, "+sip.instance")) {
 		c->instance = strip_instance(p->value);
-	} else if (tdm_str_caseeq_c(&p->name, "reg-id")) {
+	} else if (TDM_STR_CASEEQ_LIT(&p->name, "reg-id")) {
 		if (tdm_str_to_u64(&p->value, &n) || n == 0 || n > UINT32_MAX)
 			return -EBADMSG;
 		c->reg_id = (int64_t)n;
@@ -346,11 +358,15 @@ int tdm_sip_msg_auth(struct tdm_sip_msg *m, enum tdm_sip_hdr_id id,
 	h = tdm_sip_msg_hdr(m, id);
 	if (!h)
 		return -ENOENT;
-	if (!cached(lz, LAZY_AUTH0 << i, &rc))
+	if (!cached(lz, LAZY_AUTH0 << i, &rc)) {
+		if (!lz->auth[i] &&
+		    !(lz->auth[i] = tdm_arena_alloc(m->arena, sizeof(*lz->auth[i]))))
+			return -ENOMEM;
 		rc = remember(lz, LAZY_AUTH0 << i,
-			      tdm_sip_auth_parse(&lz->auth[i], &h->value));
+			      tdm_sip_auth_parse(lz->auth[i], &h->value));
+	}
 	if (!rc)
-		*out = &lz->auth[i];
+		*out = lz->auth[i];
 	return rc;
 }
 
@@ -506,6 +522,9 @@ int tdm_sip_msg_tokens(struct tdm_sip_msg *m, enum tdm_sip_hdr_id id,
 
 	if ((unsigned)id >= TDM_HDR__COUNT || id == TDM_HDR_OTHER)
 		return -EINVAL;
+	if (!lz->tokens && !(lz->tokens = tdm_arena_zalloc(
+				     m->arena, TDM_HDR__COUNT * sizeof(*lz->tokens))))
+		return -ENOMEM;
 	if (lz->tokens[id]) {
 		*out = lz->tokens[id];
 		return 0;

@@ -90,8 +90,9 @@ static int parse_status_line(struct parser *ps, const char *s, const char *e)
 	return 0;
 }
 
-/* A Request-URI must start with a scheme and hold no white space, CTL or
- * angle brackets (§25.1 Request-URI = SIP-URI / SIPS-URI / absoluteURI). */
+/* A Request-URI starts with a scheme (§25.1 Request-URI = SIP-URI /
+ * SIPS-URI / absoluteURI); the rest is checked by the URI parser when the
+ * URI is first used, so the per-message cost stays at the scheme. */
 static bool plausible_ruri(const char *s, const char *e)
 {
 	const char *p = s;
@@ -101,13 +102,7 @@ static bool plausible_ruri(const char *s, const char *e)
 	while (p < e && (sip_is(*p, SIP_C_ALPHA | SIP_C_DIGIT) || *p == '+' ||
 			 *p == '-' || *p == '.'))
 		p++;
-	if (p == e || *p != ':' || p + 1 == e)
-		return false;
-	for (; p < e; p++)
-		if (sip_is(*p, SIP_C_CTL | SIP_C_WS) || *p == '<' || *p == '>' ||
-		    *p == '"' || (unsigned char)*p >= 0x80)
-			return false;
-	return true;
+	return p < e && *p == ':' && p + 1 < e;
 }
 
 /* Request-Line = Method SP Request-URI SP SIP-Version (§7.1): exactly one
@@ -178,20 +173,25 @@ static int split_header(struct parser *ps, struct tdm_sip_hdr *h)
 	}
 	if ((size_t)(e - s) > ps->lim->max_line_len)
 		return fail(ps, s, "header line too long", -EMSGSIZE);
-	for (n1 = s; n1 < e && sip_is_token(*n1); n1++)
+	/* The name ends at the colon (less white space). A known name is
+	 * valid by being known; only unknown ones are checked as tokens. */
+	colon = memchr(s, ':', (size_t)(e - s));
+	for (n1 = colon ? colon : e; n1 > s && sip_is_ws(n1[-1]); n1--)
 		;
-	if (n1 == s)
-		return fail(ps, s, "bad header name", -EBADMSG);
-	colon = n1;
-	while (colon < e && sip_is_ws(*colon))
-		colon++;
-	if (colon == e || *colon != ':')
-		return fail(ps, n1, "missing colon in header", -EBADMSG);
+	h->id = (uint16_t)sip_hdr_id_padded(s, (size_t)(n1 - s));
+	if (h->id == TDM_HDR_OTHER) {
+		const char *t = s;
+		while (t < n1 && sip_is_token(*t))
+			t++;
+		if (t == s)
+			return fail(ps, s, "bad header name", -EBADMSG);
+		if (t < n1 || !colon)
+			return fail(ps, t, "missing colon in header", -EBADMSG);
+	}
 	h->name = (struct tdm_str){ s, (size_t)(n1 - s) };
 	h->value = tdm_str_trim((struct tdm_str){ colon + 1,
 						  (size_t)(e - colon - 1) });
 	h->line = (struct tdm_str){ s, (size_t)(next - s) };
-	h->id = (uint16_t)tdm_sip_hdr_id(&h->name);
 	h->next = TDM_SIP_NONE;
 	ps->p = next;
 	return 1;
@@ -268,15 +268,14 @@ static const struct tdm_sip_hdr *single(struct parser *ps, enum tdm_sip_hdr_id i
 static int eager_via(struct parser *ps)
 {
 	struct tdm_sip_msg *m = ps->m;
-	struct tdm_str cur, elem;
+	struct tdm_str v;
 	const char *why = "bad Via";
 
 	if (m->first[TDM_HDR_VIA] == TDM_SIP_NONE)
 		return fail(ps, ps->end, "missing Via", -EBADMSG);
-	cur = m->hdrs[m->first[TDM_HDR_VIA]].value;
-	if (sip_list_next(&cur, &elem) ||
-	    sip_via_parse(&m->via1, &elem, &why))
-		return fail(ps, cur.s ? cur.s : ps->end, why, -EBADMSG);
+	v = m->hdrs[m->first[TDM_HDR_VIA]].value;
+	if (sip_via_parse_first(&m->via1, &v, &why))
+		return fail(ps, v.s, why, -EBADMSG);
 	return 0;
 }
 
@@ -325,24 +324,18 @@ static int eager_numbers(struct parser *ps)
 	return 0;
 }
 
-/* Call-ID = word [ "@" word ] (§25.1) */
+/* Call-ID: present, single and not empty; its character set (word
+ * [ "@" word ]) is checked by tdm_sip_msg_parse_all(), since matching
+ * only compares it byte for byte. */
 static int eager_call_id(struct parser *ps)
 {
 	int rc;
 	const struct tdm_sip_hdr *h = single(ps, TDM_HDR_CALL_ID, true, &rc);
-	int ats = 0;
 
 	if (!h)
 		return rc;
 	if (!h->value.len)
 		return fail(ps, h->value.s, "bad Call-ID", -EBADMSG);
-	for (size_t i = 0; i < h->value.len; i++) {
-		char c = h->value.s[i];
-		if (c == '@' && i > 0 && i + 1 < h->value.len && !ats++)
-			continue;
-		if (!sip_is(c, SIP_C_WORD))
-			return fail(ps, h->value.s + i, "bad Call-ID", -EBADMSG);
-	}
 	ps->m->call_id = h->value;
 	return 0;
 }
@@ -419,14 +412,14 @@ static int msg_alloc(struct tdm_sip_msg **out, struct tdm_arena *arena,
 	if (own && tdm_arena_new(&arena, len + sizeof(*m) + 4096))
 		return -ENOMEM;
 	m = tdm_arena_zalloc(arena, sizeof(*m));
-	copy = m ? tdm_arena_alloc(arena, len + 1) : NULL;
+	copy = m ? tdm_arena_alloc(arena, len + SIP_MSG_PAD) : NULL;
 	if (!copy) {
 		if (own)
 			tdm_arena_free(arena);
 		return -ENOMEM;
 	}
 	memcpy(copy, data, len);
-	copy[len] = '\0'; /* never relied upon; a guard for debuggers */
+	memset(copy + len, 0, SIP_MSG_PAD);
 	m->arena = arena;
 	m->own_arena = own;
 	m->buf = copy;

@@ -84,7 +84,8 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 	if (p == end || *p != ';')
 		return p;
 	p0 = ++p;
-	for (q = p; q < end && !(list && *q == ','); ) {
+	/* outside a list the parameters run to the end of the value */
+	for (q = list ? p : end; q < end && *q != ','; ) {
 		if (*q == '"') {
 			q = sip_skip_quoted(q, end);
 			if (!q)
@@ -96,7 +97,7 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 	a->params = tdm_str_trim((struct tdm_str){ p0, (size_t)(q - p0) });
 	cur = a->params;
 	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
-		if (tdm_str_caseeq_c(&prm.name, "tag")) {
+		if (TDM_STR_CASEEQ_LIT(&prm.name, "tag")) {
 			if (!prm.has_value || a->tag.s)
 				return NULL;
 			a->tag = prm.value;

@@ -3,6 +3,7 @@
  * sent-by and the parameters that transaction matching and response
  * routing need. */
 #include <errno.h>
+#include <string.h>
 #include <tandem/sip.h>
 #include "sip_impl.h"
 
@@ -93,19 +94,19 @@ static int via_params(struct tdm_sip_via *v, const char **why)
 
 	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
 		struct tdm_str *n = &prm.name;
-		if (tdm_str_caseeq_c(n, "branch")) {
+		if (TDM_STR_CASEEQ_LIT(n, "branch")) {
 			v->branch = prm.value;
 			if (!prm.has_value)
 				goto bad;
-		} else if (tdm_str_caseeq_c(n, "received")) {
+		} else if (TDM_STR_CASEEQ_LIT(n, "received")) {
 			v->received = prm.value;
-		} else if (tdm_str_caseeq_c(n, "maddr")) {
+		} else if (TDM_STR_CASEEQ_LIT(n, "maddr")) {
 			v->maddr = prm.value;
-		} else if (tdm_str_caseeq_c(n, "rport")) {
+		} else if (TDM_STR_CASEEQ_LIT(n, "rport")) {
 			v->rport = prm.has_value ? int_param(&prm.value, 65535) : 0;
 			if (v->rport < 0)
 				goto bad;
-		} else if (tdm_str_caseeq_c(n, "ttl")) {
+		} else if (TDM_STR_CASEEQ_LIT(n, "ttl")) {
 			v->ttl = int_param(&prm.value, 255);
 			if (v->ttl < 0)
 				goto bad;
@@ -116,6 +117,40 @@ static int via_params(struct tdm_sip_via *v, const char **why)
 bad:
 	*why = "bad Via parameter";
 	return -EBADMSG;
+}
+
+/* End of the first element of a list value: the first ',' outside a
+ * quoted string. memchr finds the common case (no quotes) fast. */
+static const char *first_elem_end(const char *p, const char *end)
+{
+	const char *comma = memchr(p, ',', (size_t)(end - p));
+	const char *quote = memchr(p, '"', (size_t)((comma ? comma : end) - p));
+
+	if (!quote)
+		return comma ? comma : end;
+	for (p = quote; p < end && *p != ','; ) {
+		if (*p == '"') {
+			p = sip_skip_quoted(p, end);
+			if (!p)
+				return end; /* the element parser reports it */
+		} else {
+			p++;
+		}
+	}
+	return p;
+}
+
+int sip_via_parse_first(struct tdm_sip_via *v, const struct tdm_str *value,
+			const char **why)
+{
+	const char *p = value->s, *end = value->s + value->len;
+	struct tdm_str elem;
+
+	while (p < end && (*p == ',' || sip_is_ws(*p)))
+		p++;
+	elem = tdm_str_trim((struct tdm_str){ p,
+		(size_t)(first_elem_end(p, end) - p) });
+	return sip_via_parse(v, &elem, why);
 }
 
 int sip_via_parse(struct tdm_sip_via *v, const struct tdm_str *elem,

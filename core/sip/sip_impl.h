@@ -47,12 +47,23 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 	}
 }
 
+/* Bytes of padding after a parsed message's copy, so that word-wise
+ * scans may read a little past the last header. */
+#define SIP_MSG_PAD 16
+/* Header id, like tdm_sip_hdr_id(), for a name inside a message copy
+ * (reads up to 7 bytes past the name). */
+enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name, size_t len);
+
 const char *sip_skip_quoted(const char *p, const char *end);
 
 /* Parses one via-parm (one comma-separated element of a Via header).
  * 0 or -EBADMSG with *why set. */
 int sip_via_parse(struct tdm_sip_via *v, const struct tdm_str *elem,
 		  const char **why);
+/* Parses the first via-parm of a Via header value without splitting the
+ * list first (the hot path: only the top Via is needed per message). */
+int sip_via_parse_first(struct tdm_sip_via *v, const struct tdm_str *value,
+			const char **why);
 /* Parses "host[:port]" (sent-by, §20.42) at *p, advancing it. */
 int sip_hostport_parse(const char **p, const char *end, struct tdm_str *host,
 		       bool *ipv6, uint16_t *port);
@@ -65,20 +76,22 @@ int sip_cseq_parse(struct tdm_sip_cseq *c, const struct tdm_str *value,
  * or -EBADMSG. */
 int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem);
 
-/* Cache of the lazy accessors; allocated in the arena on first use. */
+/* Cache of the lazy accessors, zeroed by the parser. Kept small (the
+ * parser clears it for every message): the big results (URI, digest
+ * fields, token tables) are allocated when first asked for. */
 struct tdm_sip_lazy {
 	uint32_t done;        /* bits: LAZY_* parsed (ok or failed) */
 	uint32_t failed;      /* bits: LAZY_* that were malformed */
-	struct tdm_uri ruri;
-	struct tdm_sip_addr from, to;
+	struct tdm_sip_addr from, to; /* filled by the parser */
+	struct tdm_uri *ruri;
 	const struct tdm_sip_via *vias;
 	struct tdm_sip_contacts contacts;
 	const struct tdm_sip_addr_list *route, *rroute, *path;
-	struct tdm_sip_auth auth[4];
+	struct tdm_sip_auth *auth[4];
 	uint32_t expires;
 	struct tdm_sip_event event;
 	struct tdm_sip_ctype ctype;
-	const struct tdm_sip_tokens *tokens[TDM_HDR__COUNT];
+	const struct tdm_sip_tokens **tokens; /* TDM_HDR__COUNT slots */
 };
 
 #endif

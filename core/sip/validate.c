@@ -17,6 +17,22 @@ static int bad(struct tdm_sip_error *err, const struct tdm_sip_msg *m,
 	return -EBADMSG;
 }
 
+/* Call-ID = word [ "@" word ] (§25.1) */
+static int check_call_id(struct tdm_sip_msg *m, struct tdm_sip_error *err)
+{
+	const struct tdm_str *v = &m->call_id;
+	int ats = 0;
+
+	for (size_t i = 0; i < v->len; i++) {
+		char c = v->s[i];
+		if (c == '@' && i > 0 && i + 1 < v->len && !ats++)
+			continue;
+		if (!sip_is(c, SIP_C_WORD))
+			return bad(err, m, v->s + i, "bad Call-ID");
+	}
+	return 0;
+}
+
 /* §19.1.1 table: headers are not allowed in a Request-URI. */
 static int check_ruri(struct tdm_sip_msg *m, struct tdm_sip_error *err)
 {
@@ -93,7 +109,7 @@ int tdm_sip_msg_parse_all(struct tdm_sip_msg *m, struct tdm_sip_error *err)
 {
 	int rc = check_ruri(m, err);
 
-	if (rc)
+	if (rc || (rc = check_call_id(m, err)))
 		return rc;
 	for (uint32_t i = 0; i < m->hdr_count; i++) {
 		const struct tdm_sip_hdr *h = &m->hdrs[i];

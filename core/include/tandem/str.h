@@ -29,6 +29,10 @@ TDM_API bool tdm_str_caseeq(const struct tdm_str *a, const struct tdm_str *b);
 /* Same, against a C string literal or constant. */
 TDM_API bool tdm_str_eq_c(const struct tdm_str *a, const char *b);
 TDM_API bool tdm_str_caseeq_c(const struct tdm_str *a, const char *b);
+/* Slice vs string literal, case-insensitive, length known at compile time:
+ * TDM_STR_CASEEQ_LIT(&name, "branch"). */
+#define TDM_STR_CASEEQ_LIT(x, lit) \
+	((x)->len == sizeof(lit) - 1 && tdm_mem_caseeq((x)->s, lit, sizeof(lit) - 1))
 /* Lexicographic byte comparison: <0, 0, >0. */
 TDM_API int tdm_str_cmp(const struct tdm_str *a, const struct tdm_str *b);
 
@@ -51,6 +55,15 @@ TDM_API uint32_t tdm_str_casehash(const struct tdm_str *s);
 static inline char tdm_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+/* ASCII case-insensitive comparison of n bytes. */
+static inline bool tdm_mem_caseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tdm_lower(a[i]) != tdm_lower(b[i]))
+			return false;
+	return true;
 }
 
 #endif

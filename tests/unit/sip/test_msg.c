@@ -217,6 +217,11 @@ static void test_sip_msg_event_ctype_tokens(void)
 
 static void test_sip_msg_bad_lazy_headers(void)
 {
+	/* HDRS_MIN without its Call-ID, so a bad one can be put in */
+	static const char base[] =
+		"Via: SIP/2.0/UDP pc33.example.com;branch=z9hG4bKnashds8\r\n"
+		"To: Bob <sip:bob@example.com>\r\n"
+		"From: Alice <sip:alice@example.com>;tag=1928301774\r\n";
 	static const struct { const char *hdr; const char *reason; } bad[] = {
 		{ "Expires: soon\r\n", "malformed Expires header" },
 		{ "Event: \r\n", "malformed Event header" },
@@ -224,6 +229,7 @@ static void test_sip_msg_bad_lazy_headers(void)
 		{ "Supported: a b\r\n", "malformed Supported header" },
 		{ "Via: SIP/2.0/UDP ok;branch=z9hG4bK2, SIP/2.0\r\n", "malformed Via header" },
 		{ "Route: <sip:a@b\r\n", "malformed Route header" },
+		{ "Call-ID: x y\r\n", "bad Call-ID" },
 	};
 
 	for (size_t i = 0; i < TDM_ARRAY_SIZE(bad); i++) {
@@ -231,7 +237,9 @@ static void test_sip_msg_bad_lazy_headers(void)
 		struct tdm_sip_msg *m;
 		struct tdm_sip_error err = { 0, NULL };
 		snprintf(buf, sizeof(buf), "OPTIONS sip:example.com SIP/2.0\r\n"
-			 HDRS_MIN "CSeq: 2 OPTIONS\r\n%s\r\n", bad[i].hdr);
+			 "%s%sCSeq: 2 OPTIONS\r\n%s\r\n", base,
+			 strncmp(bad[i].hdr, "Call-ID", 7) ? "Call-ID: c\r\n" : "",
+			 bad[i].hdr);
 		m = parse_ok(buf);
 		CU_ASSERT_EQUAL(tdm_sip_msg_parse_all(m, &err), -EBADMSG);
 		if (!err.reason || strcmp(err.reason, bad[i].reason))

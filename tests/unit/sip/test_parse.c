@@ -193,6 +193,8 @@ static const struct bad_case bad_cases[] = {
 	  "bad Request-URI", " sip:a@b" },
 	{ REQ("INVITE <sip:a@b> SIP/2.0", HDRS_MIN "CSeq: 1 INVITE\r\n\r\n"),
 	  "bad Request-URI", "<sip" },
+	{ REQ("INVITE a@b SIP/2.0", HDRS_MIN "CSeq: 1 INVITE\r\n\r\n"),
+	  "bad Request-URI", "a@b" },
 	{ REQ("INVITE sip:a@b; lr SIP/2.0", HDRS_MIN "CSeq: 1 INVITE\r\n\r\n"),
 	  "bad SIP version", "lr SIP" },
 	{ REQ("INVITE sip:a@b SIP/2.0 ", HDRS_MIN "CSeq: 1 INVITE\r\n\r\n"),
@@ -242,8 +244,8 @@ static const struct bad_case bad_cases[] = {
 	  "bad To", "<sip:b@c" },
 	{ REQ("INVITE sip:a@b SIP/2.0",
 	      "Via: SIP/2.0/UDP h;branch=z\r\nTo: <sip:b@c>\r\nFrom: <sip:a@c>;tag=1\r\n"
-	      "Call-ID: x y\r\nCSeq: 1 INVITE\r\n\r\n"),
-	  "bad Call-ID", " y" },
+	      "Call-ID: \r\nCSeq: 1 INVITE\r\n\r\n"),
+	  "bad Call-ID", NULL },
 };
 
 /* Every malformed message is refused with its reason, at the right byte. */
