@@ -51,7 +51,8 @@ int tdm_str_to_u64(const struct tdm_str *s, uint64_t *out)
 		unsigned d = (unsigned char)s->s[i] - '0';
 		if (d > 9)
 			return -EINVAL;
-		if (v > (UINT64_MAX - d) / 10)
+		/* 19 digits always fit: check overflow only beyond */
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
 			return -ERANGE;
 		v = v * 10 + d;
 	}

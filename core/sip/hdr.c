@@ -5,7 +5,7 @@
 #include <tandem/sip.h>
 #include "sip_impl.h"
 
-#define T SIP_C_TOKEN
+#define T (SIP_C_TOKEN | SIP_C_PVAL)
 #define W SIP_C_WORD
 #define U SIP_C_UNRESERVED
 #define D (SIP_C_DIGIT | SIP_C_HEX | T | W | U)
@@ -15,14 +15,15 @@
 /* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
  *            "'" / "~"); word adds "(" ")" "<" ">" ":" "\" DQUOTE "/" "["
  *            "]" "?" "{" "}"; unreserved = alphanum / mark. */
-const uint8_t sip_ctype[256] = {
+const uint16_t sip_ctype[256] = {
 	[0 ... 8] = SIP_C_CTL, ['\t'] = SIP_C_WS, [10 ... 31] = SIP_C_CTL,
 	[127] = SIP_C_CTL,
 	[' '] = SIP_C_WS,
 	['!'] = T | W | U, ['"'] = W, ['%'] = T | W, ['\''] = T | W | U,
 	['('] = W | U, [')'] = W | U, ['*'] = T | W | U, ['+'] = T | W,
-	['-'] = T | W | U, ['.'] = T | W | U, ['/'] = W, [':'] = W,
-	['<'] = W, ['>'] = W, ['?'] = W, ['['] = W, ['\\'] = W, [']'] = W,
+	['-'] = T | W | U, ['.'] = T | W | U, ['/'] = W, [':'] = W | SIP_C_PVAL,
+	['<'] = W, ['>'] = W, ['?'] = W, ['['] = W | SIP_C_PVAL,
+	['\\'] = W, [']'] = W | SIP_C_PVAL,
 	['_'] = T | W | U, ['`'] = T | W, ['{'] = W, ['}'] = W,
 	['~'] = T | W | U,
 	['0' ... '9'] = D,
@@ -122,24 +123,20 @@ enum tdm_sip_hdr_id tdm_sip_hdr_id(const struct tdm_str *name)
 /* Candidate comparison a word at a time. Reads whole 8-byte words from
  * name: the caller guarantees 8 readable bytes past every word start
  * (the parser's message copy is padded). */
-static bool words_match(const struct hdr_words *hw, const char *name,
-			size_t len)
+static inline bool words_match(const struct hdr_words *hw, const char *name,
+			       size_t len)
 {
-	size_t k;
+	unsigned i = 0;
+	uint64_t w;
 
-	for (k = 0; k + 8 <= len; k += 8) {
-		uint64_t w;
-		memcpy(&w, name + k, 8);
-		if ((w | hw->fold[k / 8]) != hw->word[k / 8])
+	for (; len > 8; len -= 8, name += 8, i++) {
+		memcpy(&w, name, 8);
+		if ((w | hw->fold[i]) != hw->word[i])
 			return false;
 	}
-	if (k < len) {
-		uint64_t w, keep = ((uint64_t)1 << ((len - k) * 8)) - 1;
-		memcpy(&w, name + k, 8);
-		if (((w | hw->fold[k / 8]) & keep) != hw->word[k / 8])
-			return false;
-	}
-	return true;
+	memcpy(&w, name, 8);
+	return ((w | hw->fold[i]) & (~(uint64_t)0 >> (64 - 8 * len))) ==
+	       hw->word[i];
 }
 
 enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name, size_t len)

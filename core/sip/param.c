@@ -54,8 +54,7 @@ int tdm_sip_param_next(struct tdm_str *cursor, struct tdm_sip_param *prm)
 				return -EBADMSG;
 		} else {
 			/* token, or host (IPv6 reference in brackets) */
-			while (p < end && (sip_is_token(*p) || *p == '[' ||
-					   *p == ']' || *p == ':'))
+			while (p < end && sip_is(*p, SIP_C_PVAL))
 				p++;
 		}
 		if (p == v0)

@@ -151,6 +151,21 @@ static int parse_start_line(struct parser *ps)
 	return parse_request_line(ps, s, e);
 }
 
+static bool is_lws_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* [p, e) without surrounding white space (folding CRLFs included). */
+static struct tdm_str trim(const char *p, const char *e)
+{
+	while (p < e && is_lws_char(*p))
+		p++;
+	while (e > p && is_lws_char(e[-1]))
+		e--;
+	return (struct tdm_str){ p, (size_t)(e - p) };
+}
+
 /* Splits one header line (with its continuation lines) at ps->p into h.
  * Returns 1 for a header, 0 at the blank line ending the headers (ps->p
  * then points at the body), or a negative error. */
@@ -189,8 +204,7 @@ static int split_header(struct parser *ps, struct tdm_sip_hdr *h)
 			return fail(ps, t, "missing colon in header", -EBADMSG);
 	}
 	h->name = (struct tdm_str){ s, (size_t)(n1 - s) };
-	h->value = tdm_str_trim((struct tdm_str){ colon + 1,
-						  (size_t)(e - colon - 1) });
+	h->value = trim(colon + 1, e);
 	h->line = (struct tdm_str){ s, (size_t)(next - s) };
 	h->next = TDM_SIP_NONE;
 	ps->p = next;

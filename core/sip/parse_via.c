@@ -55,6 +55,19 @@ static int parse_protocol(const char **pp, const char *end,
 {
 	const char *p = *pp;
 
+	/* fast path: "SIP/2.0/" written without white space */
+	if (end - p > 8 && tdm_mem_caseeq(p, "SIP/2.0/", 8)) {
+		const char *t0 = p + 8;
+		for (p = t0; p < end && sip_is_token(*p); p++)
+			;
+		if (p > t0 && (p == end || *p == ' ' || *p == '\t')) {
+			*transport = (struct tdm_str){ t0, (size_t)(p - t0) };
+			*pp = p;
+			return 0;
+		}
+		p = *pp;
+	}
+
 	for (int part = 0; part < 3; part++) {
 		const char *t0;
 		p = sip_skip_lws(p, end);

@@ -18,11 +18,12 @@ enum {
 	SIP_C_HEX = 0x20,
 	SIP_C_WORD = 0x40,     /* word (Call-ID): token + "()<>:\\\"/[]?{}" */
 	SIP_C_CTL = 0x80,      /* CTL chars other than HTAB */
+	SIP_C_PVAL = 0x100,    /* generic-param value: token / host ("[]:") */
 };
 
-extern const uint8_t sip_ctype[256];
+extern const uint16_t sip_ctype[256];
 
-static inline bool sip_is(char c, uint8_t cls)
+static inline bool sip_is(char c, uint16_t cls)
 {
 	return (sip_ctype[(unsigned char)c] & cls) != 0;
 }
@@ -34,6 +35,8 @@ static inline bool sip_is_digit(char c) { return c >= '0' && c <= '9'; }
  * (a folded line, §7.3.1). */
 static inline const char *sip_skip_lws(const char *p, const char *end)
 {
+	if (p == end || (unsigned char)*p > ' ')
+		return p; /* the common case: nothing to skip */
 	for (;;) {
 		while (p < end && sip_is_ws(*p))
 			p++;

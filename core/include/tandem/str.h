@@ -61,7 +61,7 @@ static inline char tdm_lower(char c)
 static inline bool tdm_mem_caseeq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (tdm_lower(a[i]) != tdm_lower(b[i]))
+		if (a[i] != b[i] && tdm_lower(a[i]) != tdm_lower(b[i]))
 			return false;
 	return true;
 }
