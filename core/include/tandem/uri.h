@@ -35,8 +35,13 @@ struct tdm_uri {
 	struct tdm_str whole;     /* the whole input */
 };
 
-/* Parses a URI: the whole of `in` must be the URI. Returns 0 or -EBADMSG
- * (with a reason in *why when why is not NULL: a static string). */
+/* Parses a URI: the whole of `in` must be the URI. Returns 0, -EBADMSG
+ * (malformed), or -EPROTONOSUPPORT for a well-formed absoluteURI (RFC 2396
+ * §3) whose scheme is not sip, sips or tel: the message layer may accept
+ * those (the RFC 4475 "unksm" messages) where the text is enough. On
+ * error *why (when why is not NULL) gets a short static reason ("bad
+ * host", "bad port", "bad escape", "unsupported URI scheme" ...) and
+ * u->scheme is TDM_URI_NONE. */
 TDM_API int tdm_uri_parse(struct tdm_uri *u, const struct tdm_str *in,
 			  const char **why);
 
