@@ -17,7 +17,7 @@ core_libtandemcore_la_SOURCES += \
 	%reldir%/build.c \
 	%reldir%/reply.c \
 	%reldir%/reason.c
-noinst_HEADERS += %reldir%/sip_impl.h
+noinst_HEADERS += %reldir%/sip_impl.h %reldir%/edit_impl.h
 EXTRA_DIST += %reldir%/reason.def
 tandeminclude_HEADERS += \
 	core/include/tandem/sip.h \

@@ -191,7 +191,13 @@ static int split_header(struct parser *ps, struct tdm_sip_hdr *h)
 	/* The name ends at the colon (less white space). A known name is
 	 * valid by being known; only unknown ones are checked as tokens. */
 	colon = memchr(s, ':', (size_t)(e - s));
-	for (n1 = colon ? colon : e; n1 > s && sip_is_ws(n1[-1]); n1--)
+	if (!colon) {
+		for (n1 = s; n1 < e && sip_is_token(*n1); n1++)
+			;
+		return fail(ps, n1, n1 == s ? "bad header name" :
+			    "missing colon in header", -EBADMSG);
+	}
+	for (n1 = colon; n1 > s && sip_is_ws(n1[-1]); n1--)
 		;
 	h->id = (uint16_t)sip_hdr_id_padded(s, (size_t)(n1 - s));
 	if (h->id == TDM_HDR_OTHER) {
@@ -200,7 +206,7 @@ static int split_header(struct parser *ps, struct tdm_sip_hdr *h)
 			t++;
 		if (t == s)
 			return fail(ps, s, "bad header name", -EBADMSG);
-		if (t < n1 || !colon)
+		if (t < n1)
 			return fail(ps, t, "missing colon in header", -EBADMSG);
 	}
 	h->name = (struct tdm_str){ s, (size_t)(n1 - s) };
@@ -366,8 +372,11 @@ static int eager_cseq(struct parser *ps)
 	if (sip_cseq_parse(&m->cseq, &h->value, &why))
 		return fail(ps, h->value.s, why, -EBADMSG);
 	if (m->is_request) {
-		/* §8.1.1.5: the CSeq method MUST match the request method */
-		if (!tdm_str_eq(&m->cseq.method_name, &m->method_name))
+		/* §8.1.1.5: the CSeq method MUST match the request method. For an
+		 * unknown method the element answers 501 instead (RFC 4475
+		 * §3.1.2.18), so that case is left to the method layer. */
+		if (m->method != TDM_SIP_METHOD_OTHER &&
+		    !tdm_str_eq(&m->cseq.method_name, &m->method_name))
 			return fail(ps, h->value.s,
 				    "CSeq method does not match the request",
 				    -EBADMSG);

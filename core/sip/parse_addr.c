@@ -61,12 +61,16 @@ static int check_display(const char *p, const char *end)
 }
 
 /* Scans the URI of an addr-spec (no angle brackets): it ends at white
- * space, ';' (header params start, §20.10) or ',' in a list. */
+ * space, ';' (header params start, §20.10) or ',' in a list. Returns NULL
+ * for a '?': a URI with headers MUST be enclosed in <> (§20). */
 static const char *addr_spec_end(const char *p, const char *end, bool list)
 {
 	while (p < end && *p != ';' && !(list && *p == ',') &&
-	       !sip_is_ws(*p) && *p != '\r' && *p != '\n')
+	       !sip_is_ws(*p) && *p != '\r' && *p != '\n') {
+		if (*p == '?')
+			return NULL;
 		p++;
+	}
 	return p;
 }
 
@@ -141,6 +145,8 @@ int tdm_sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
 		p = gt + 1;
 	} else {
 		q = addr_spec_end(p, end, list);
+		if (!q)
+			return -EBADMSG;
 		a->uri = (struct tdm_str){ p, (size_t)(q - p) };
 		p = q;
 	}

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <tandem/sip.h>
 
 /* Character classes, one bit each, looked up in sip_ctype[]. */
@@ -53,9 +54,75 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 /* Bytes of padding after a parsed message's copy, so that word-wise
  * scans may read a little past the last header. */
 #define SIP_MSG_PAD 16
-/* Header id, like tdm_sip_hdr_id(), for a name inside a message copy
- * (reads up to 7 bytes past the name). */
-enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name, size_t len);
+/* Header name lookup tables (hdr.c), inlined into the parser: a hash of
+ * the first 8 name bytes and the length picks a slot, one word-wise
+ * compare confirms it. */
+#define SIP_HDR_MAXLEN 32
+#define SIP_HDR_SLOTS 512
+struct sip_hdr_words {
+	uint64_t word[4]; /* lower-cased name, zero padded */
+	uint64_t fold[4]; /* 0x20 in letter positions */
+};
+extern struct sip_hdr_words sip_hdr_words[TDM_HDR__COUNT];
+extern uint8_t sip_hdr_slots[SIP_HDR_SLOTS];
+extern uint8_t sip_hdr_compact[26];
+
+static inline uint64_t sip_load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Keeps the first n (1..8) bytes of a little- or big-endian word. */
+static inline uint64_t sip_keep(uint64_t w, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return n >= 8 ? w : w & (~(uint64_t)0 >> (64 - 8 * n));
+#else
+	return n >= 8 ? w : w & (~(uint64_t)0 << (64 - 8 * n));
+#endif
+}
+
+static inline unsigned sip_hdr_slot(const char *name, size_t len)
+{
+	uint64_t w = sip_keep(sip_load64(name) | 0x2020202020202020ull,
+			      len < 8 ? len : 8);
+	return (unsigned)(((w ^ len) * 0x9E3779B97F4A7C15ull) >> 55) &
+	       (SIP_HDR_SLOTS - 1);
+}
+
+static inline bool sip_hdr_match(const struct sip_hdr_words *hw,
+				 const char *name, size_t len)
+{
+	unsigned i = 0;
+
+	for (; len > 8; len -= 8, name += 8, i++)
+		if ((sip_load64(name) | hw->fold[i]) != hw->word[i])
+			return false;
+	return sip_keep(sip_load64(name) | hw->fold[i], len) == hw->word[i];
+}
+
+/* Header id, like tdm_sip_hdr_id(), for a name inside a padded message
+ * copy: it reads whole words, up to 7 bytes past the name. */
+static inline enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name,
+						    size_t len)
+{
+	unsigned slot, id;
+
+	if (len == 1) {
+		unsigned f = (unsigned)(tdm_lower(name[0]) - 'a');
+		return f < 26 ? (enum tdm_sip_hdr_id)sip_hdr_compact[f]
+			      : TDM_HDR_OTHER;
+	}
+	if (len == 0 || len > SIP_HDR_MAXLEN)
+		return TDM_HDR_OTHER;
+	for (slot = sip_hdr_slot(name, len); (id = sip_hdr_slots[slot]) != 0;
+	     slot = (slot + 1) & (SIP_HDR_SLOTS - 1))
+		if (sip_hdr_match(&sip_hdr_words[id], name, len))
+			return (enum tdm_sip_hdr_id)id;
+	return TDM_HDR_OTHER;
+}
 
 const char *sip_skip_quoted(const char *p, const char *end);
 

@@ -96,6 +96,54 @@ static int check_hdr(struct tdm_sip_msg *m, const struct tdm_sip_hdr *h)
 	}
 }
 
+/* An address's URI must parse (another scheme is fine: only its syntax
+ * as an absoluteURI is checked by the URI parser). */
+static int check_addr_uri(const struct tdm_sip_addr *a)
+{
+	struct tdm_uri u;
+	const char *why;
+	int rc = tdm_uri_parse(&u, &a->uri, &why);
+
+	return rc == -EPROTONOSUPPORT ? 0 : rc;
+}
+
+/* The URIs inside From, To, Contact and the Route family. */
+static int check_hdr_uris(struct tdm_sip_msg *m, const struct tdm_sip_hdr *h)
+{
+	const struct tdm_sip_addr *a;
+	const struct tdm_sip_contacts *cs;
+	const struct tdm_sip_addr_list *r;
+	int rc = 0;
+
+	switch (h->id) {
+	case TDM_HDR_FROM:
+		if (!(rc = tdm_sip_msg_from(m, &a)))
+			rc = check_addr_uri(a);
+		break;
+	case TDM_HDR_TO:
+		if (!(rc = tdm_sip_msg_to(m, &a)))
+			rc = check_addr_uri(a);
+		break;
+	case TDM_HDR_CONTACT:
+		if ((rc = tdm_sip_msg_contacts(m, &cs)))
+			break;
+		for (const struct tdm_sip_contact *c = cs->list; c && !rc; c = c->next)
+			rc = check_addr_uri(&c->addr);
+		break;
+	case TDM_HDR_ROUTE:
+	case TDM_HDR_RECORD_ROUTE:
+	case TDM_HDR_PATH:
+		if ((rc = tdm_sip_msg_routes(m, h->id, &r)))
+			break;
+		for (; r && !rc; r = r->next)
+			rc = check_addr_uri(&r->addr);
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
 /* "malformed Via header" ...: static reasons, one per known header. */
 static const char *const malformed[TDM_HDR__COUNT] = {
 	[TDM_HDR_OTHER] = "malformed header",
@@ -114,6 +162,8 @@ int tdm_sip_msg_parse_all(struct tdm_sip_msg *m, struct tdm_sip_error *err)
 	for (uint32_t i = 0; i < m->hdr_count; i++) {
 		const struct tdm_sip_hdr *h = &m->hdrs[i];
 		rc = check_hdr(m, h);
+		if (!rc)
+			rc = check_hdr_uris(m, h);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc && rc != -ENOENT)

@@ -213,6 +213,8 @@ static const struct bad_case bad_cases[] = {
 	  "missing colon in header", " 1 INVITE" },
 	{ REQ("INVITE sip:a@b SIP/2.0", HDRS_MIN ": x\r\nCSeq: 1 INVITE\r\n\r\n"),
 	  "bad header name", ": x" },
+	{ REQ("INVITE sip:a@b SIP/2.0", HDRS_MIN "Contact\r\nCSeq: 1 INVITE\r\n\r\n"),
+	  "missing colon in header", "\r\nCSeq" },
 	{ REQ("INVITE sip:a@b SIP/2.0", HDRS_MIN "CSeq: 1 ACK\r\n\r\n"),
 	  "CSeq method does not match the request", "1 ACK" },
 	{ REQ("INVITE sip:a@b SIP/2.0", HDRS_MIN "CSeq: -1 INVITE\r\n\r\n"),
