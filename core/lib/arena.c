@@ -3,6 +3,7 @@
  * tdm_arena_reset() so a steady stream of similar messages allocates
  * nothing; larger needs chain extra chunks that reset gives back. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <tandem/alloc.h>
 #include <tandem/arena.h>
@@ -32,8 +33,12 @@ struct tdm_arena {
 
 static struct chunk *chunk_new(size_t size)
 {
-	struct chunk *c = tdm_malloc(sizeof(*c) + size);
+	struct chunk *c;
 
+	/* A huge request must fail, not wrap into a tiny block. */
+	if (size > SIZE_MAX - sizeof(*c))
+		return NULL;
+	c = tdm_malloc(sizeof(*c) + size);
 	if (!c)
 		return NULL;
 	c->next = NULL;

@@ -2,6 +2,7 @@
  * Growable byte buffer with a sticky error, so that builders append
  * freely and check once. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <tandem/alloc.h>
@@ -14,16 +15,18 @@ int tdm_buf_reserve(struct tdm_buf *b, size_t extra)
 
 	if (b->err)
 		return b->err;
-	need = b->len + extra + 1; /* room for the NUL */
-	if (need <= b->cap)
-		return 0;
-	if (need < b->len) {
+	/* len + extra + 1 (the NUL) must not wrap: a wrapped sum would look
+	 * like it fits and the caller would copy past the end. */
+	if (extra > SIZE_MAX - 1 - b->len) {
 		b->err = -ENOMEM;
 		return b->err;
 	}
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
-		cap *= 2;
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = tdm_realloc(b->data, cap);
 	if (!p) {
 		b->err = -ENOMEM;
