@@ -3,6 +3,7 @@
  * generic-param: the value is a token, a host or a quoted-string. Used by
  * Via, name-addr headers, Content-Type, Event and URIs. */
 #include <errno.h>
+#include <string.h>
 #include <tandem/sip.h>
 #include "sip_impl.h"
 
@@ -10,6 +11,11 @@
  * position after the closing quote, or NULL when it is unterminated. */
 const char *sip_skip_quoted(const char *p, const char *end)
 {
+	const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+
+	/* fast path: no backslash before the closing quote */
+	if (q && !memchr(p + 1, '\\', (size_t)(q - p - 1)))
+		return q + 1;
 	for (p++; p < end; p++) {
 		if (*p == '\\') {
 			if (++p == end)

@@ -25,7 +25,11 @@ int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem)
 		return -ENOENT;
 	}
 	e0 = p;
-	while (p < end && *p != ',') {
+	for (;;) {
+		while (p < end && !sip_is(*p, SIP_C_LSEP))
+			p++;
+		if (p == end || *p == ',')
+			break;
 		if (*p == '"') {
 			p = sip_skip_quoted(p, end);
 			if (!p)
@@ -35,11 +39,11 @@ int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem)
 			if (!gt)
 				return -EBADMSG;
 			p = gt + 1;
-		} else {
-			p++;
 		}
 	}
-	*elem = tdm_str_trim((struct tdm_str){ e0, (size_t)(p - e0) });
+	while (p > e0 && (sip_is_ws(p[-1]) || p[-1] == '\r' || p[-1] == '\n'))
+		p--;
+	*elem = (struct tdm_str){ e0, (size_t)(p - e0) };
 	cursor->s = p;
 	cursor->len = (size_t)(end - p);
 	return 0;

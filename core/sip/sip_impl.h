@@ -20,6 +20,7 @@ enum {
 	SIP_C_WORD = 0x40,     /* word (Call-ID): token + "()<>:\\\"/[]?{}" */
 	SIP_C_CTL = 0x80,      /* CTL chars other than HTAB */
 	SIP_C_PVAL = 0x100,    /* generic-param value: token / host ("[]:") */
+	SIP_C_LSEP = 0x200,    /* stops a list element scan: ',' '"' '<' */
 };
 
 extern const uint16_t sip_ctype[256];
