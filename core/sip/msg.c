@@ -156,8 +156,11 @@ static int via_elem(struct tdm_sip_msg *m, const struct tdm_str *e, void *arg)
 
 	if (!v)
 		return -ENOMEM;
-	if (sip_via_parse(v, e, &why))
+	if (t->count == 0)
+		*v = m->via1; /* the top one was decoded by the parser */
+	else if (sip_via_parse(v, e, &why))
 		return -EBADMSG;
+	v->next = NULL;
 	*t->tail = v;
 	t->tail = (const void **)&v->next;
 	t->count++;

@@ -29,16 +29,23 @@ const char *sip_skip_quoted(const char *p, const char *end)
 
 int tdm_sip_param_next(struct tdm_str *cursor, struct tdm_sip_param *prm)
 {
-	const char *p = cursor->s, *end = cursor->s + cursor->len;
-	const char *n0, *n1;
+	const char *p, *end, *n0, *n1;
+	bool semi = false;
 
+	if (!cursor->len)
+		return -ENOENT; /* also covers an empty slice with s == NULL */
+	p = cursor->s;
+	end = cursor->s + cursor->len;
 	p = sip_skip_lws(p, end);
-	if (p < end && *p == ';')
+	if (p < end && *p == ';') {
 		p = sip_skip_lws(p + 1, end);
+		semi = true;
+	}
 	if (p == end) {
 		cursor->s = end;
 		cursor->len = 0;
-		return -ENOENT;
+		/* a ';' must be followed by a parameter (§25.1) */
+		return semi ? -EBADMSG : -ENOENT;
 	}
 	n0 = p;
 	while (p < end && sip_is_token(*p))

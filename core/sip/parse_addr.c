@@ -103,6 +103,8 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 		}
 	}
 	a->params = tdm_str_trim((struct tdm_str){ p0, (size_t)(q - p0) });
+	if (!a->params.len)
+		return NULL; /* ";" with nothing after it */
 	cur = a->params;
 	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
 		if (TDM_STR_CASEEQ_LIT(&prm.name, "tag")) {

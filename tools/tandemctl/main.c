@@ -1,2 +1,99 @@
-/* placeholder */
-int main(void) { return 0; }
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * tandemctl: provisioning and control CLI. Commands are two words (a family
+ * and an action, "sip parse"); each is one row of the table below, so a new
+ * command is a handler in cmd_<family>.c plus one row. */
+#include <config.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <tandem/tandem.h>
+#include "ctl.h"
+
+static const struct ctl_cmd cmds[] = {
+	{ "sip", "parse", "FILE|- [--json] [--compact]",
+	  "parse one SIP message, print it as JSON",
+	  ctl_sip_parse_details, ctl_sip_parse },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tandemctl COMMAND SUBCOMMAND [ARGS...]\n"
+		   "       tandemctl COMMAND SUBCOMMAND --help\n"
+		   "       tandemctl --help | --version\n\ncommands:\n");
+	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  %s %s %-28s %s\n", cmds[i].name, cmds[i].sub,
+			cmds[i].args, cmds[i].summary);
+	fprintf(f, "\nexit status: 0 ok, 1 the command failed, 2 bad usage.\n"
+		   "See docs/tandemctl.md for the output formats.\n");
+}
+
+void ctl_cmd_help(FILE *f, const struct ctl_cmd *c)
+{
+	fprintf(f, "usage: tandemctl %s %s %s\n%s.\n", c->name, c->sub,
+		c->args, c->summary);
+	if (c->details)
+		fprintf(f, "\n%s", c->details);
+}
+
+/* Lists the subcommands of one family (after "tandemctl sip" alone). */
+static void usage_family(FILE *f, const char *name)
+{
+	fprintf(f, "usage:\n");
+	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			fprintf(f, "  tandemctl %s %s %s\n", cmds[i].name,
+				cmds[i].sub, cmds[i].args);
+}
+
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "--help") || !strcmp(s, "-h") || !strcmp(s, "help");
+}
+
+int main(int argc, char **argv)
+{
+	bool family = false;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CTL_USAGE;
+	}
+	if (is_help(argv[1])) {
+		usage(stdout);
+		return CTL_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("tandemctl %s (abi %d)\n", PACKAGE_VERSION, TDM_ABI_VERSION);
+		return CTL_OK;
+	}
+	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++) {
+		const struct ctl_cmd *c = &cmds[i];
+
+		if (strcmp(c->name, argv[1]))
+			continue;
+		family = true;
+		if (argc < 3 || strcmp(c->sub, argv[2]))
+			continue;
+		for (int j = 3; j < argc; j++) {
+			if (!strcmp(argv[j], "--"))
+				break;
+			if (is_help(argv[j]) && strcmp(argv[j], "help")) {
+				ctl_cmd_help(stdout, c);
+				return CTL_OK;
+			}
+		}
+		return c->fn(argc - 2, argv + 2);
+	}
+	if (!family) {
+		fprintf(stderr, "tandemctl: unknown command '%s' (tandemctl --help "
+			"lists the commands)\n", argv[1]);
+		return CTL_USAGE;
+	}
+	if (argc < 3 || is_help(argv[2])) {
+		usage_family(argc < 3 ? stderr : stdout, argv[1]);
+		return argc < 3 ? CTL_USAGE : CTL_OK;
+	}
+	fprintf(stderr, "tandemctl: unknown subcommand '%s %s'\n", argv[1], argv[2]);
+	usage_family(stderr, argv[1]);
+	return CTL_USAGE;
+}

@@ -39,12 +39,15 @@ static void test_sip_param_find(void)
 	CU_ASSERT_EQUAL(tdm_sip_param_find(&params, "Transport", &v), 0);
 	TDM_ASSERT_STR(v, "tcp");
 	CU_ASSERT_EQUAL(tdm_sip_param_find(&params, "ttl", &v), -ENOENT);
+	params = TDM_STR_NULL;
+	CU_ASSERT_EQUAL(tdm_sip_param_find(&params, "lr", &v), -ENOENT);
 }
 
 static void test_sip_param_malformed(void)
 {
 	static const char *const bad[] = {
 		";=1", ";a=", ";a=\"unterminated", ";a b", ";a=1 2", ";a=\"x\"y",
+		";a;", ";", "a=1; ",
 	};
 
 	for (size_t i = 0; i < TDM_ARRAY_SIZE(bad); i++) {

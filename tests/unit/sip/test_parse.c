@@ -241,6 +241,10 @@ static const struct bad_case bad_cases[] = {
 	{ REQ("INVITE sip:a@b SIP/2.0", HDRS_MIN "CSeq: 1 INVITE\r\nl: 1\r\nContent-Length: 1\r\n\r\na"),
 	  "repeated header", "Content-Length: 1" },
 	{ REQ("INVITE sip:a@b SIP/2.0",
+	      "Via: SIP/2.0/UDP h;branch=z\r\nTo: sip:b@c;user=phone;\r\nFrom: <sip:a@c>;tag=1\r\n"
+	      "Call-ID: x\r\nCSeq: 1 INVITE\r\n\r\n"),
+	  "bad To", "sip:b@c;" },
+	{ REQ("INVITE sip:a@b SIP/2.0",
 	      "Via: SIP/2.0/UDP h;branch=z\r\nTo: <sip:b@c\r\nFrom: <sip:a@c>;tag=1\r\n"
 	      "Call-ID: x\r\nCSeq: 1 INVITE\r\n\r\n"),
 	  "bad To", "<sip:b@c" },
