@@ -106,7 +106,7 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 	if (!a->params.len)
 		return NULL; /* ";" with nothing after it */
 	cur = a->params;
-	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
+	while ((err = sip_param_next(&cur, &prm)) == 0) {
 		if (TDM_STR_CASEEQ_LIT(&prm.name, "tag")) {
 			if (!prm.has_value || a->tag.s)
 				return NULL;

@@ -105,24 +105,37 @@ static int via_params(struct tdm_sip_via *v, const char **why)
 	struct tdm_sip_param prm;
 	int err;
 
-	while ((err = tdm_sip_param_next(&cur, &prm)) == 0) {
+	while ((err = sip_param_next(&cur, &prm)) == 0) {
 		struct tdm_str *n = &prm.name;
-		if (TDM_STR_CASEEQ_LIT(n, "branch")) {
-			v->branch = prm.value;
-			if (!prm.has_value)
-				goto bad;
-		} else if (TDM_STR_CASEEQ_LIT(n, "received")) {
-			v->received = prm.value;
-		} else if (TDM_STR_CASEEQ_LIT(n, "maddr")) {
-			v->maddr = prm.value;
-		} else if (TDM_STR_CASEEQ_LIT(n, "rport")) {
-			v->rport = prm.has_value ? int_param(&prm.value, 65535) : 0;
-			if (v->rport < 0)
-				goto bad;
-		} else if (TDM_STR_CASEEQ_LIT(n, "ttl")) {
-			v->ttl = int_param(&prm.value, 255);
-			if (v->ttl < 0)
-				goto bad;
+		switch (n->len) { /* dispatch on length: one compare each */
+		case 6:
+			if (TDM_STR_CASEEQ_LIT(n, "branch")) {
+				v->branch = prm.value;
+				if (!prm.has_value)
+					goto bad;
+			}
+			break;
+		case 8:
+			if (TDM_STR_CASEEQ_LIT(n, "received"))
+				v->received = prm.value;
+			break;
+		case 5:
+			if (TDM_STR_CASEEQ_LIT(n, "maddr")) {
+				v->maddr = prm.value;
+			} else if (TDM_STR_CASEEQ_LIT(n, "rport")) {
+				v->rport = prm.has_value ?
+					   int_param(&prm.value, 65535) : 0;
+				if (v->rport < 0)
+					goto bad;
+			}
+			break;
+		case 3:
+			if (TDM_STR_CASEEQ_LIT(n, "ttl")) {
+				v->ttl = int_param(&prm.value, 255);
+				if (v->ttl < 0)
+					goto bad;
+			}
+			break;
 		}
 	}
 	if (err == -ENOENT)

@@ -4,6 +4,7 @@
 #ifndef TANDEM_SIP_IMPL_H
 #define TANDEM_SIP_IMPL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -126,6 +127,63 @@ static inline enum tdm_sip_hdr_id sip_hdr_id_padded(const char *name,
 }
 
 const char *sip_skip_quoted(const char *p, const char *end);
+
+/* tdm_sip_param_next(), inlined into the hot parsers (Via, name-addr). */
+static inline int sip_param_next(struct tdm_str *cursor, struct tdm_sip_param *prm)
+{
+	const char *p, *end, *n0, *n1;
+	bool semi = false;
+
+	if (!cursor->len)
+		return -ENOENT; /* also covers an empty slice with s == NULL */
+	p = cursor->s;
+	end = cursor->s + cursor->len;
+	p = sip_skip_lws(p, end);
+	if (p < end && *p == ';') {
+		p = sip_skip_lws(p + 1, end);
+		semi = true;
+	}
+	if (p == end) {
+		cursor->s = end;
+		cursor->len = 0;
+		/* a ';' must be followed by a parameter (§25.1) */
+		return semi ? -EBADMSG : -ENOENT;
+	}
+	n0 = p;
+	while (p < end && sip_is_token(*p))
+		p++;
+	n1 = p;
+	if (n1 == n0)
+		return -EBADMSG;
+	prm->name = (struct tdm_str){ n0, (size_t)(n1 - n0) };
+	prm->value = TDM_STR_NULL;
+	prm->has_value = false;
+	p = sip_skip_lws(p, end);
+	if (p < end && *p == '=') {
+		const char *v0;
+		p = sip_skip_lws(p + 1, end);
+		v0 = p;
+		if (p < end && *p == '"') {
+			p = sip_skip_quoted(p, end);
+			if (!p)
+				return -EBADMSG;
+		} else {
+			/* token, or host (IPv6 reference in brackets) */
+			while (p < end && sip_is(*p, SIP_C_PVAL))
+				p++;
+		}
+		if (p == v0)
+			return -EBADMSG;
+		prm->value = (struct tdm_str){ v0, (size_t)(p - v0) };
+		prm->has_value = true;
+		p = sip_skip_lws(p, end);
+	}
+	if (p < end && *p != ';')
+		return -EBADMSG;
+	cursor->s = p;
+	cursor->len = (size_t)(end - p);
+	return 0;
+}
 
 /* Parses one via-parm (one comma-separated element of a Via header).
  * 0 or -EBADMSG with *why set. */
