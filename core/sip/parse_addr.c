@@ -26,8 +26,7 @@ int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem)
 	}
 	e0 = p;
 	for (;;) {
-		while (p < end && !sip_is(*p, SIP_C_LSEP))
-			p++;
+		p = sip_find_lsep(p, end);
 		if (p == end || *p == ',')
 			break;
 		if (*p == '"') {

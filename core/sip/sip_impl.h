@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <tandem/sip.h>
 
 /* Character classes, one bit each, looked up in sip_ctype[]. */
@@ -103,6 +106,34 @@ static inline bool sip_hdr_match(const struct sip_hdr_words *hw,
 		if ((sip_load64(name) | hw->fold[i]) != hw->word[i])
 			return false;
 	return sip_keep(sip_load64(name) | hw->fold[i], len) == hw->word[i];
+}
+
+/* First of the bytes ',' '"' '<' in [p, end), or end: where a list
+ * element scan must stop and look. Inside a parsed message's padded copy
+ * only: with SSE2 it reads 16-byte blocks that may run up to 15 bytes
+ * past end (SIP_MSG_PAD). */
+static inline const char *sip_find_lsep(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
+		      lt = _mm_set1_epi8('<');
+
+	for (; p < end; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+							 _mm_cmpeq_epi8(v, quote)),
+					   _mm_cmpeq_epi8(v, lt));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		if (mask)
+			return p + __builtin_ctz(mask) < end ? p + __builtin_ctz(mask)
+							     : end;
+	}
+	return end;
+#else
+	while (p < end && !sip_is(*p, SIP_C_LSEP))
+		p++;
+	return p;
+#endif
 }
 
 /* Header id, like tdm_sip_hdr_id(), for a name inside a padded message
@@ -202,7 +233,8 @@ int sip_cseq_parse(struct tdm_sip_cseq *c, const struct tdm_str *value,
 
 /* Splits the next comma-separated element of a list header value,
  * honouring quoted strings and <...>. 0 with *elem, or -ENOENT at the end,
- * or -EBADMSG. */
+ * or -EBADMSG. For values inside a parsed message only (it reads into the
+ * padding after the message copy). */
 int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem);
 
 /* Cache of the lazy accessors, zeroed by the parser. Kept small (the
