@@ -73,6 +73,14 @@ int tdm_str_to_u32(const struct tdm_str *s, uint32_t *out)
 	return 0;
 }
 
+bool tdm_str_line_safe(const struct tdm_str *s)
+{
+	for (size_t i = 0; i < s->len; i++)
+		if (s->s[i] == '\r' || s->s[i] == '\n' || s->s[i] == '\0')
+			return false;
+	return true;
+}
+
 static bool is_trim(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';

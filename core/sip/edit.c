@@ -23,10 +23,7 @@ int tdm_sip_edits_new(struct tdm_sip_edits **out, struct tdm_sip_msg *m)
  * not needed to send anything, so it is not allowed in.) */
 static bool valid_value(const struct tdm_str *v)
 {
-	for (size_t i = 0; i < v->len; i++)
-		if (v->s[i] == '\r' || v->s[i] == '\n' || v->s[i] == '\0')
-			return false;
-	return true;
+	return tdm_str_line_safe(v);
 }
 
 static int copy(struct tdm_sip_edits *e, struct tdm_str *dst,

@@ -42,12 +42,13 @@ struct hdr_info {
 	const char *name;
 	uint8_t len;
 	char compact;
+	uint8_t flags;
 };
 
 static const struct hdr_info hdr_table[TDM_HDR__COUNT] = {
 	[TDM_HDR_OTHER] = { NULL, 0, 0 },
 #define TDM_HDR(id, name, compact, flags) \
-	[TDM_HDR_##id] = { name, sizeof(name) - 1, compact },
+	[TDM_HDR_##id] = { name, sizeof(name) - 1, compact, flags },
 #include <tandem/sip_hdr.def>
 #undef TDM_HDR
 };
@@ -104,4 +105,11 @@ const char *tdm_sip_hdr_name(enum tdm_sip_hdr_id id)
 	if ((unsigned)id >= TDM_HDR__COUNT)
 		return NULL;
 	return hdr_table[id].name;
+}
+
+unsigned tdm_sip_hdr_flags(enum tdm_sip_hdr_id id)
+{
+	if ((unsigned)id >= TDM_HDR__COUNT)
+		return 0;
+	return hdr_table[id].flags;
 }

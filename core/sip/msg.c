@@ -479,14 +479,6 @@ int tdm_sip_msg_ctype(struct tdm_sip_msg *m, const struct tdm_sip_ctype **out)
 	return rc;
 }
 
-/* Headers whose elements must be single tokens (option tags, methods). */
-static bool token_only(enum tdm_sip_hdr_id id)
-{
-	return id == TDM_HDR_SUPPORTED || id == TDM_HDR_REQUIRE ||
-	       id == TDM_HDR_PROXY_REQUIRE || id == TDM_HDR_UNSUPPORTED ||
-	       id == TDM_HDR_ALLOW || id == TDM_HDR_ALLOW_EVENTS;
-}
-
 struct token_acc {
 	struct tdm_str *v;
 	unsigned count, cap;
@@ -519,7 +511,8 @@ int tdm_sip_msg_tokens(struct tdm_sip_msg *m, enum tdm_sip_hdr_id id,
 		       const struct tdm_sip_tokens **out)
 {
 	struct tdm_sip_lazy *lz = m->lazy;
-	struct token_acc acc = { NULL, 0, 0, token_only(id) };
+	struct token_acc acc = { NULL, 0, 0,
+				 (tdm_sip_hdr_flags(id) & TDM_HDRF_TOKENS) != 0 };
 	struct tdm_sip_tokens *t;
 	int rc;
 

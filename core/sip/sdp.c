@@ -570,10 +570,7 @@ int tdm_sdp_edits_new(struct tdm_sdp_edits **out, const struct tdm_sdp *sdp,
 /* Value rules for anything written into a line. */
 static bool valid_value(const struct tdm_str *v)
 {
-	for (size_t i = 0; i < v->len; i++)
-		if (v->s[i] == '\r' || v->s[i] == '\n' || v->s[i] == '\0')
-			return false;
-	return true;
+	return tdm_str_line_safe(v);
 }
 
 static bool valid_name(const char *name)

@@ -55,42 +55,31 @@ static int check_ruri(struct tdm_sip_msg *m, struct tdm_sip_error *err)
 
 static int check_hdr(struct tdm_sip_msg *m, const struct tdm_sip_hdr *h)
 {
+	unsigned flags = tdm_sip_hdr_flags(h->id);
 	const void *p;
 	struct tdm_sip_auth auth;
 	uint32_t n;
 
+	if (flags & TDM_HDRF_ROUTES)
+		return tdm_sip_msg_routes(m, h->id,
+					  (const struct tdm_sip_addr_list **)&p);
+	if (flags & TDM_HDRF_AUTH)
+		return tdm_sip_auth_parse(&auth, &h->value);
+	/* an empty Supported/Allow is legal (§20.37, §20.5) */
+	if (flags & TDM_HDRF_TOKENS)
+		return h->value.len ? tdm_sip_msg_tokens(
+				m, h->id, (const struct tdm_sip_tokens **)&p) : 0;
 	switch (h->id) {
 	case TDM_HDR_VIA:
 		return tdm_sip_msg_vias(m, (const struct tdm_sip_via **)&p);
 	case TDM_HDR_CONTACT:
 		return tdm_sip_msg_contacts(m, (const struct tdm_sip_contacts **)&p);
-	case TDM_HDR_ROUTE:
-	case TDM_HDR_RECORD_ROUTE:
-	case TDM_HDR_PATH:
-		return tdm_sip_msg_routes(m, h->id,
-					  (const struct tdm_sip_addr_list **)&p);
-	case TDM_HDR_AUTHORIZATION:
-	case TDM_HDR_PROXY_AUTHORIZATION:
-	case TDM_HDR_WWW_AUTHENTICATE:
-	case TDM_HDR_PROXY_AUTHENTICATE:
-		return tdm_sip_auth_parse(&auth, &h->value);
 	case TDM_HDR_EXPIRES:
 		return tdm_sip_msg_expires(m, &n);
 	case TDM_HDR_EVENT:
 		return tdm_sip_msg_event(m, (const struct tdm_sip_event **)&p);
 	case TDM_HDR_CONTENT_TYPE:
 		return tdm_sip_msg_ctype(m, (const struct tdm_sip_ctype **)&p);
-	case TDM_HDR_SUPPORTED:
-	case TDM_HDR_REQUIRE:
-	case TDM_HDR_PROXY_REQUIRE:
-	case TDM_HDR_UNSUPPORTED:
-	case TDM_HDR_ALLOW:
-	case TDM_HDR_ALLOW_EVENTS:
-		/* an empty Supported/Allow is legal (§20.37, §20.5) */
-		if (!h->value.len)
-			return 0;
-		return tdm_sip_msg_tokens(m, h->id,
-					  (const struct tdm_sip_tokens **)&p);
 	default:
 		return 0;
 	}
@@ -130,15 +119,12 @@ static int check_hdr_uris(struct tdm_sip_msg *m, const struct tdm_sip_hdr *h)
 		for (const struct tdm_sip_contact *c = cs->list; c && !rc; c = c->next)
 			rc = check_addr_uri(&c->addr);
 		break;
-	case TDM_HDR_ROUTE:
-	case TDM_HDR_RECORD_ROUTE:
-	case TDM_HDR_PATH:
-		if ((rc = tdm_sip_msg_routes(m, h->id, &r)))
+	default:
+		if (!(tdm_sip_hdr_flags(h->id) & TDM_HDRF_ROUTES) ||
+		    (rc = tdm_sip_msg_routes(m, h->id, &r)))
 			break;
 		for (; r && !rc; r = r->next)
 			rc = check_addr_uri(&r->addr);
-		break;
-	default:
 		break;
 	}
 	return rc;

@@ -9,30 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tandem/tandem.h>
+#include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
-static volatile unsigned sink;
-
-/* Reads every byte of a slice (ASan reports one that points astray). */
-static void touch(const struct tdm_str *s)
-{
-	unsigned h = 0;
-
-	CHECK(s->len == 0 || s->s != NULL);
-	for (size_t i = 0; i < s->len; i++)
-		h = h * 31 + (unsigned char)s->s[i];
-	sink += h;
-}
 
 static void touch_conn(const struct tdm_sdp_conn *c)
 {
@@ -78,7 +56,7 @@ static void touch_sdp(const struct tdm_sdp *sdp)
 			touch(&m->rtpmaps[k].encoding);
 			touch(&m->rtpmaps[k].params);
 		}
-		sink += tdm_sdp_media_dir(sdp, i);
+		fuzz_sink += tdm_sdp_media_dir(sdp, i);
 	}
 }
 

@@ -9,31 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <tandem/tandem.h>
+#include "fuzz_check.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Invariant violations abort: libFuzzer then keeps the input as a crash. */
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                            \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
-static volatile unsigned sink;
-
-/* Reads every byte of a slice (ASan reports one that points astray). */
-static void touch(const struct tdm_str *s)
-{
-	unsigned h = 0;
-
-	CHECK(s->len == 0 || s->s != NULL);
-	for (size_t i = 0; i < s->len; i++)
-		h = h * 31 + (unsigned char)s->s[i];
-	sink += h;
-}
 
 /* Walks a raw ";a=b;c" parameter list to its end. */
 static void touch_params(const struct tdm_str *raw)

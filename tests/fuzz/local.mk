@@ -19,5 +19,6 @@ tests_fuzz_fuzz_uri_LDFLAGS = $(FUZZ_LD)
 tests_fuzz_fuzz_sdp_SOURCES = %reldir%/fuzz_sdp.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_sdp_LDADD = core/libtandemcore.la
 tests_fuzz_fuzz_sdp_LDFLAGS = $(FUZZ_LD)
+noinst_HEADERS += %reldir%/fuzz_check.h
 TESTS += %reldir%/replay.sh
 EXTRA_DIST += %reldir%/replay.sh %reldir%/corpus %reldir%/README.md

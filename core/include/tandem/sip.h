@@ -44,7 +44,10 @@ TDM_API enum tdm_sip_method tdm_sip_method_id(const struct tdm_str *name);
 /* Canonical name of a known method; "" for TDM_SIP_METHOD_OTHER. */
 TDM_API const char *tdm_sip_method_name(enum tdm_sip_method m);
 
-#define TDM_HDRF_LIST 0x1 /* comma-separated values are allowed (§7.3.1) */
+#define TDM_HDRF_LIST 0x1   /* comma-separated values are allowed (§7.3.1) */
+#define TDM_HDRF_TOKENS 0x2 /* every value is a single token */
+#define TDM_HDRF_ROUTES 0x4 /* Route, Record-Route, Path: tdm_sip_msg_routes */
+#define TDM_HDRF_AUTH 0x8   /* Digest credentials/challenge: tdm_sip_msg_auth */
 
 enum tdm_sip_hdr_id {
 	TDM_HDR_OTHER = 0, /* not in sip_hdr.def; look it up by name */
@@ -58,6 +61,8 @@ enum tdm_sip_hdr_id {
 TDM_API enum tdm_sip_hdr_id tdm_sip_hdr_id(const struct tdm_str *name);
 /* Canonical (full) name of a known header id; NULL for TDM_HDR_OTHER. */
 TDM_API const char *tdm_sip_hdr_name(enum tdm_sip_hdr_id id);
+/* TDM_HDRF_* flags of a header id (0 for TDM_HDR_OTHER). */
+TDM_API unsigned tdm_sip_hdr_flags(enum tdm_sip_hdr_id id);
 
 #define TDM_SIP_NONE 0xffffu /* "no header" in index fields */
 

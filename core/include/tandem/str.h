@@ -41,6 +41,9 @@ TDM_API int tdm_str_cmp(const struct tdm_str *a, const struct tdm_str *b);
 TDM_API int tdm_str_to_u32(const struct tdm_str *s, uint32_t *out);
 TDM_API int tdm_str_to_u64(const struct tdm_str *s, uint64_t *out);
 
+/* True when s holds no CR, LF or NUL: it can be written into one header or
+ * SDP line without breaking out of it (header injection). */
+TDM_API bool tdm_str_line_safe(const struct tdm_str *s);
 /* Trim SP, HTAB, CR and LF from both ends. */
 TDM_API struct tdm_str tdm_str_trim(struct tdm_str s);
 /* Index of the first byte c in s, or -1. */
