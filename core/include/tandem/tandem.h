@@ -16,8 +16,7 @@
 #include <tandem/sip.h>
 #include <tandem/sdp.h>
 #include <tandem/frame.h>
-
-/* Bumped whenever a change to these headers breaks compiled modules. */
-#define TDM_ABI_VERSION 1
+#include <tandem/script.h>
+#include <tandem/module.h>
 
 #endif
