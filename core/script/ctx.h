@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Private to core/script: the context one run of a route works on (the
+ * message, where it came from, the edits the script makes) and the
+ * decision it leaves behind. The transaction layer fills a context, runs
+ * the program, and acts on the decision; `tandemctl route test` does the
+ * same without a network and compares the decision with the expected one. */
+#ifndef TANDEM_SCRIPT_CTX_H
+#define TANDEM_SCRIPT_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tandem/script.h>
+#include <tandem/sip.h>
+#include <tandem/uri.h>
+
+/* Where the message came from. */
+struct tdm_scr_source {
+	struct tdm_str ip;        /* textual address, no brackets */
+	uint16_t port;
+	struct tdm_str transport; /* "udp", "tcp", "tls", "ws", "wss" */
+};
+
+enum tdm_scr_action {
+	TDM_SCR_ACT_NONE = 0, /* the route ended without answering */
+	TDM_SCR_ACT_REPLY,    /* reply(code, reason) */
+	TDM_SCR_ACT_RELAY,    /* relay(): stateful, to every branch */
+	TDM_SCR_ACT_FORWARD,  /* forward(): stateless */
+	TDM_SCR_ACT_DROP,     /* drop */
+};
+
+/* One extra branch added by append_branch(uri). */
+struct tdm_scr_branch {
+	struct tdm_str uri;
+	struct tdm_scr_branch *next;
+};
+
+/* What a route run decided. Strings live in the context's arena. */
+struct tdm_scr_decision {
+	enum tdm_scr_action action;
+	uint16_t code;                  /* REPLY */
+	struct tdm_str reason;          /* REPLY */
+	struct tdm_str target;          /* RELAY/FORWARD to an explicit URI */
+	struct tdm_scr_branch *branches; /* in the order they were added */
+	struct tdm_scr_branch **branches_tail;
+	bool record_route;
+};
+
+struct tdm_scr_ctx {
+	enum tdm_route_type route;      /* the top-level route being run */
+	struct tdm_sip_msg *request;    /* the request (every route type) */
+	struct tdm_sip_msg *reply;      /* reply and failure routes, else NULL */
+	struct tdm_scr_source source;
+	struct tdm_arena *arena;        /* scratch: the request's arena */
+	struct tdm_sip_edits *edits;    /* edits to the request, made on demand */
+
+	/* The Request-URI as the script sees it: changed by writes to
+	 * request.uri (and its parts); parsed on demand. */
+	struct tdm_str ruri;
+	bool ruri_changed;
+	bool ruri_parsed;
+	int ruri_err;                   /* result of parsing ruri */
+	struct tdm_uri ruri_uri;
+
+	struct tdm_value *txn_vars;     /* per-transaction variables, owned
+					 * by the transaction; may be NULL
+					 * when the script declares none */
+	struct tdm_scr_decision decision;
+};
+
+/* Sets up a context for one route run over `request` (and `reply` for the
+ * reply and failure routes). Strings are not copied: the messages and
+ * `source` must outlive the run. */
+void tdm_scr_ctx_init(struct tdm_scr_ctx *x, enum tdm_route_type route,
+		      struct tdm_sip_msg *request, struct tdm_sip_msg *reply,
+		      const struct tdm_scr_source *source);
+
+/* The current Request-URI, parsed (cached until the next write). 0,
+ * -EBADMSG / -EPROTONOSUPPORT when it is not a sip/sips/tel URI. */
+int tdm_scr_ctx_ruri(struct tdm_scr_ctx *x, const struct tdm_uri **out);
+/* Replaces the Request-URI (copied into the arena) and records the edit. */
+int tdm_scr_ctx_set_ruri(struct tdm_scr_ctx *x, const struct tdm_str *uri);
+
+#endif
