@@ -18,6 +18,7 @@ void tdm_scr_ctx_init(struct tdm_scr_ctx *x, enum tdm_route_type route,
 	x->arena = request->arena;
 	x->ruri = request->ruri;
 	x->decision.branches_tail = &x->decision.branches;
+	x->decision.logs_tail = &x->decision.logs;
 }
 
 int tdm_scr_ctx_ruri(struct tdm_scr_ctx *x, const struct tdm_uri **out)

@@ -34,6 +34,14 @@ struct tdm_scr_branch {
 	struct tdm_scr_branch *next;
 };
 
+/* One log(level, text) line, kept for offline tests (tandemctl route test)
+ * as well as written to the log. */
+struct tdm_scr_logline {
+	int level;                      /* enum tdm_log_level */
+	struct tdm_str text;
+	struct tdm_scr_logline *next;
+};
+
 /* What a route run decided. Strings live in the context's arena. */
 struct tdm_scr_decision {
 	enum tdm_scr_action action;
@@ -43,6 +51,8 @@ struct tdm_scr_decision {
 	struct tdm_scr_branch *branches; /* in the order they were added */
 	struct tdm_scr_branch **branches_tail;
 	bool record_route;
+	struct tdm_scr_logline *logs;   /* in order, when keep_logs is set */
+	struct tdm_scr_logline **logs_tail;
 };
 
 struct tdm_scr_ctx {
@@ -52,6 +62,7 @@ struct tdm_scr_ctx {
 	struct tdm_scr_source source;
 	struct tdm_arena *arena;        /* scratch: the request's arena */
 	struct tdm_sip_edits *edits;    /* edits to the request, made on demand */
+	struct tdm_sip_edits *reply_edits; /* reply route: edits to the response */
 
 	/* The Request-URI as the script sees it: changed by writes to
 	 * request.uri (and its parts); parsed on demand. */
@@ -65,6 +76,7 @@ struct tdm_scr_ctx {
 					 * by the transaction; may be NULL
 					 * when the script declares none */
 	struct tdm_scr_decision decision;
+	bool keep_logs;                 /* record log lines in the decision */
 };
 
 /* Sets up a context for one route run over `request` (and `reply` for the
