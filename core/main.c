@@ -1,21 +1,60 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * tandemd: the Tandem node. For now it reports its version and build; the
- * transport, transaction and script layers attach here as they land. */
+ * tandemd: the Tandem node. For now it reports its version and build, and
+ * loads modules given with --load (until the routing script loads them);
+ * the transport, transaction and script layers attach here as they land. */
 #include <config.h>
 #include <stdio.h>
 #include <string.h>
 #include <tandem/tandem.h>
+#include "module/mod.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tandemd [--version] [--help]\n"
+	fprintf(f, "usage: tandemd [--version] [--help] [--module-path DIR]... "
+		   "[--load NAME]...\n"
+		   "  --module-path DIR  search DIR for modules (before "
+		   "$TANDEM_MODULE_PATH and %s)\n"
+		   "  --load NAME        load module NAME, run its load hook, "
+		   "report it and exit\n"
 		   "The SIP node itself arrives with the transport and "
 		   "transaction layers; this build provides the SIP message "
-		   "layer (see tandemctl sip parse).\n");
+		   "layer (see tandemctl sip parse).\n", TDM_MODULE_DIR);
+}
+
+static int print_module(struct tdm_mod *m, void *arg)
+{
+	(void)arg;
+	printf("loaded %s: %s (%s)\n", m->desc->name, m->desc->description,
+	       m->path ? m->path : "built in");
+	return 0;
+}
+
+/* Loads names[0..n), runs the load hooks, lists the modules and unloads
+ * them again. Returns the exit status. */
+static int load_modules(char **names, int n)
+{
+	char err[512];
+	int rc = 0;
+
+	for (int i = 0; i < n && !rc; i++)
+		rc = tdm_mod_load(&(struct tdm_str){ names[i], strlen(names[i]) },
+				  NULL, NULL, err, sizeof(err));
+	if (!rc)
+		rc = tdm_mod_start_all(err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "tandemd: %s\n", err);
+	else
+		tdm_mod_foreach(print_module, NULL);
+	tdm_mod_unload_all();
+	tdm_mod_path_clear();
+	return rc ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+	char **loads = argv; /* --load names, gathered in place */
+	int nloads = 0;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
 			printf("tandemd %s (abi %d)\n", PACKAGE_VERSION,
@@ -26,10 +65,30 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
+		if ((!strcmp(argv[i], "--module-path") ||
+		     !strcmp(argv[i], "--load")) && i + 1 >= argc) {
+			fprintf(stderr, "tandemd: %s needs an argument\n", argv[i]);
+			return 2;
+		}
+		if (!strcmp(argv[i], "--module-path")) {
+			if (tdm_mod_path_add(argv[++i])) {
+				fprintf(stderr, "tandemd: bad module path '%s'\n",
+					argv[i]);
+				return 2;
+			}
+			continue;
+		}
+		if (!strcmp(argv[i], "--load")) {
+			loads[nloads++] = argv[++i];
+			continue;
+		}
 		fprintf(stderr, "tandemd: unknown option '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
 	}
+	if (nloads)
+		return load_modules(loads, nloads);
+	tdm_mod_path_clear();
 	usage(stderr);
 	return 2;
 }

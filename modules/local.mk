@@ -3,3 +3,4 @@
 # (tdm_module_NAME) is exported. Include new module fragments here.
 TDM_MODULE_LINK = -module -avoid-version -shared \
 	-export-symbols-regex '^tdm_module_'
+include $(srcdir)/modules/example/local.mk

@@ -8,3 +8,5 @@ tests_unit_unit_tests_CPPFLAGS = $(AM_CPPFLAGS) $(CUNIT_CFLAGS) -I$(srcdir)/test
 tests_unit_unit_tests_LDADD = tests/lib/libtdmtest.la core/libtandemcore.la $(CUNIT_LIBS)
 include $(srcdir)/tests/unit/lib/local.mk
 include $(srcdir)/tests/unit/sip/local.mk
+include $(srcdir)/tests/unit/module/local.mk
+include $(srcdir)/tests/unit/script/local.mk
