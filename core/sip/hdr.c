@@ -53,9 +53,9 @@ static const struct hdr_info hdr_table[TDM_HDR__COUNT] = {
 #undef TDM_HDR
 };
 
-/* The lower-cased name as 64-bit words, and per word a mask with 0x20 in
- * the letter positions: OR-ing input bytes with the mask folds exactly the
- * letters, so "CALL-ID" matches while "Call\rID" does not. */
+/* The lower-cased name, and a mask with 0x20 in the letter positions:
+ * OR-ing input bytes with the mask folds exactly the letters, so
+ * "CALL-ID" matches while "Call\rID" does not. */
 struct sip_hdr_words sip_hdr_words[TDM_HDR__COUNT];
 /* Open-addressing table from sip_hdr_slot() to id (0 = empty slot). */
 uint8_t sip_hdr_slots[SIP_HDR_SLOTS];
@@ -68,21 +68,18 @@ __attribute__((constructor)) static void hdr_tables_init(void)
 	for (unsigned id = 1; id < TDM_HDR__COUNT; id++) {
 		const struct hdr_info *h = &hdr_table[id];
 		unsigned slot;
-		char first8[8] = { 0 };
 
-		assert(h->len <= SIP_HDR_MAXLEN);
+		assert(h->len >= 2 && h->len <= SIP_HDR_MAXLEN);
 		if (h->compact)
 			sip_hdr_compact[h->compact - 'a'] = (uint8_t)id;
+		sip_hdr_words[id].len = h->len;
 		for (unsigned k = 0; k < h->len; k++) {
 			char c = h->name[k];
-			unsigned w = k / 8, shift = (k % 8) * 8;
-			sip_hdr_words[id].word[w] |=
-				(uint64_t)(unsigned char)tdm_lower(c) << shift;
+			sip_hdr_words[id].word[k] = (uint8_t)tdm_lower(c);
 			if (sip_is(c, SIP_C_ALPHA))
-				sip_hdr_words[id].fold[w] |= (uint64_t)0x20 << shift;
+				sip_hdr_words[id].fold[k] = 0x20;
 		}
-		memcpy(first8, h->name, h->len < 8 ? h->len : 8);
-		slot = sip_hdr_slot(first8, h->len);
+		slot = sip_hdr_slot(h->name, h->len);
 		while (sip_hdr_slots[slot])
 			slot = (slot + 1) & (SIP_HDR_SLOTS - 1);
 		sip_hdr_slots[slot] = (uint8_t)id;
@@ -91,9 +88,9 @@ __attribute__((constructor)) static void hdr_tables_init(void)
 
 enum tdm_sip_hdr_id tdm_sip_hdr_id(const struct tdm_str *name)
 {
-	char pad[SIP_HDR_MAXLEN + 8] = { 0 };
+	char pad[SIP_HDR_MAXLEN + 16] = { 0 };
 
-	/* copy so that the word-wise lookup may read past the name */
+	/* copy so that the block-wise lookup may read past the name */
 	if (name->len == 0 || name->len > SIP_HDR_MAXLEN)
 		return TDM_HDR_OTHER;
 	memcpy(pad, name->s, name->len);

@@ -260,10 +260,10 @@ static int contact_elem(struct tdm_sip_msg *m, const struct tdm_str *e, void *ar
 	c->expires = -1;
 	c->q = -1;
 	c->reg_id = -1;
-	if (tdm_sip_addr_parse(&c->addr, &in, false))
+	if (sip_addr_parse(&c->addr, &in, false))
 		return -EBADMSG;
 	cur = c->addr.params;
-	while ((rc = tdm_sip_param_next(&cur, &prm)) == 0)
+	while ((rc = sip_param_next_padded(&cur, &prm)) == 0)
 		if (contact_param(c, &prm))
 			return -EBADMSG;
 	if (rc != -ENOENT)
@@ -308,7 +308,7 @@ static int route_elem(struct tdm_sip_msg *m, const struct tdm_str *e, void *arg)
 	if (!r)
 		return -ENOMEM;
 	/* route-param = name-addr *( SEMI rr-param ): brackets mandatory */
-	if (tdm_sip_addr_parse(&r->addr, &in, false) || !r->addr.angle)
+	if (sip_addr_parse(&r->addr, &in, false) || !r->addr.angle)
 		return -EBADMSG;
 	*t->tail = r;
 	t->tail = (const void **)&r->next;
@@ -432,7 +432,7 @@ static int token_then_params(const struct tdm_str *v, char sep,
 		struct tdm_str cur = *params;
 		struct tdm_sip_param prm;
 		int rc;
-		while ((rc = tdm_sip_param_next(&cur, &prm)) == 0)
+		while ((rc = sip_param_next_padded(&cur, &prm)) == 0)
 			;
 		return rc == -ENOENT ? 0 : -EBADMSG;
 	}
@@ -489,10 +489,12 @@ static int token_elem(struct tdm_sip_msg *m, const struct tdm_str *e, void *arg)
 {
 	struct token_acc *t = arg;
 
-	if (t->check)
-		for (size_t i = 0; i < e->len; i++)
-			if (!sip_is_token(e->s[i]))
+	if (t->check) {
+		const char *p = sip_span_alnum(e->s, e->s + e->len);
+		for (; p < e->s + e->len; p++)
+			if (!sip_is_token(*p))
 				return -EBADMSG;
+	}
 	if (t->count == t->cap) {
 		unsigned cap = t->cap ? t->cap * 2 : 8;
 		struct tdm_str *n = tdm_arena_alloc(m->arena, cap * sizeof(*n));

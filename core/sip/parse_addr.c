@@ -77,10 +77,35 @@ static const char *addr_spec_end(const char *p, const char *end, bool list)
 	return p;
 }
 
+/* End of the header parameters: the end of the value, or in a list the
+ * first ',' outside a quoted string. */
+static inline __attribute__((always_inline)) const char *
+params_end(const char *q, const char *end, bool list, bool padded)
+{
+	if (!list)
+		return end;
+	while (q < end) {
+		if (padded)
+			q = sip_find3(q, end, ',', '"', '"');
+		if (q == end || *q == ',')
+			break;
+		if (*q == '"') {
+			q = padded ? sip_skip_quoted_padded(q, end) :
+				     sip_skip_quoted(q, end);
+			if (!q)
+				return NULL;
+		} else {
+			q++;
+		}
+	}
+	return q;
+}
+
 /* Header parameters after the URI: ";a=b;tag=x". Validates them, stores the
  * raw list and the tag, and returns where they end. */
-static const char *addr_params(struct tdm_sip_addr *a, const char *p,
-			       const char *end, bool list)
+static inline __attribute__((always_inline)) const char *
+addr_params(struct tdm_sip_addr *a, const char *p, const char *end, bool list,
+	    bool padded)
 {
 	const char *p0, *q;
 	struct tdm_str cur;
@@ -91,22 +116,17 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 	if (p == end || *p != ';')
 		return p;
 	p0 = ++p;
-	/* outside a list the parameters run to the end of the value */
-	for (q = list ? p : end; q < end && *q != ','; ) {
-		if (*q == '"') {
-			q = sip_skip_quoted(q, end);
-			if (!q)
-				return NULL;
-		} else {
-			q++;
-		}
-	}
-	a->params = tdm_str_trim((struct tdm_str){ p0, (size_t)(q - p0) });
+	q = params_end(p, end, list, padded);
+	if (!q)
+		return NULL;
+	a->params = sip_trim(p0, q);
 	if (!a->params.len)
 		return NULL; /* ";" with nothing after it */
 	cur = a->params;
-	while ((err = sip_param_next(&cur, &prm)) == 0) {
-		if (TDM_STR_CASEEQ_LIT(&prm.name, "tag")) {
+	while ((err = sip_param_scan(&cur, &prm, padded)) == 0) {
+		if (prm.name.len == 3 &&
+		    (padded ? sip_letters_caseeq(prm.name.s, "tag", 3) :
+			      tdm_mem_caseeq(prm.name.s, "tag", 3))) {
 			if (!prm.has_value || a->tag.s)
 				return NULL;
 			a->tag = prm.value;
@@ -115,39 +135,76 @@ static const char *addr_params(struct tdm_sip_addr *a, const char *p,
 	return err == -ENOENT ? q : NULL;
 }
 
-int tdm_sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
+/* name-addr when a '<' comes before any ';' or ','. Fills the display
+ * name and returns the '<', or NULL for an addr-spec; *bad on a display
+ * name that is not one. */
+static inline __attribute__((always_inline)) const char *
+find_laquot(struct tdm_sip_addr *a, const char *p, const char *end,
+	    bool padded, bool *bad)
 {
-	const char *p = in->s, *end = in->s + in->len, *lt = NULL, *q;
+	const char *q;
 
-	*a = (struct tdm_sip_addr){ 0 };
-	p = sip_skip_lws(p, end);
 	if (p < end && *p == '"') {
-		q = sip_skip_quoted(p, end);
+		q = padded ? sip_skip_quoted_padded(p, end) :
+			     sip_skip_quoted(p, end);
 		if (!q)
-			return -EBADMSG;
+			return *bad = true, NULL;
 		a->display = (struct tdm_str){ p + 1, (size_t)(q - p - 2) };
 		p = sip_skip_lws(q, end);
 		if (p == end || *p != '<')
-			return -EBADMSG;
-		lt = p;
-	} else {
-		/* name-addr when a '<' comes before any ';' or ',' */
+			return *bad = true, NULL;
+		return p;
+	}
+	if (padded)
+		q = sip_find3(p, end, ';', ',', '<');
+	else
 		for (q = p; q < end && *q != ';' && *q != ',' && *q != '<'; q++)
 			;
-		if (q < end && *q == '<') {
-			if (check_display(p, q))
-				return -EBADMSG;
-			a->display = tdm_str_trim((struct tdm_str){ p, (size_t)(q - p) });
-			lt = q;
-		}
-	}
-	if (lt) {
-		const char *gt = memchr(lt, '>', (size_t)(end - lt));
+	if (q == end || *q != '<')
+		return NULL;
+	if (check_display(p, q))
+		return *bad = true, NULL;
+	a->display = sip_trim(p, q);
+	return q;
+}
+
+/* The URI between '<' and the first '>', which must not hold another '<'. */
+static inline __attribute__((always_inline)) const char *
+angle_uri(struct tdm_sip_addr *a, const char *lt, const char *end, bool padded)
+{
+	const char *gt;
+
+	if (padded) {
+		gt = sip_find3(lt + 1, end, '<', '>', '>');
+		if (gt == end || *gt == '<')
+			return NULL;
+	} else {
+		gt = memchr(lt, '>', (size_t)(end - lt));
 		if (!gt || memchr(lt + 1, '<', (size_t)(gt - lt - 1)))
+			return NULL;
+	}
+	a->uri = (struct tdm_str){ lt + 1, (size_t)(gt - lt - 1) };
+	a->angle = true;
+	return gt + 1;
+}
+
+/* Body of tdm_sip_addr_parse(); padded (a constant at each call) allows
+ * the block scans. */
+static inline __attribute__((always_inline)) int
+addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list, bool padded)
+{
+	const char *p = in->s, *end = in->s + in->len, *lt, *q;
+	bool bad = false;
+
+	*a = (struct tdm_sip_addr){ 0 };
+	p = sip_skip_lws(p, end);
+	lt = find_laquot(a, p, end, padded, &bad);
+	if (bad)
+		return -EBADMSG;
+	if (lt) {
+		p = angle_uri(a, lt, end, padded);
+		if (!p)
 			return -EBADMSG;
-		a->uri = (struct tdm_str){ lt + 1, (size_t)(gt - lt - 1) };
-		a->angle = true;
-		p = gt + 1;
 	} else {
 		q = addr_spec_end(p, end, list);
 		if (!q)
@@ -157,7 +214,7 @@ int tdm_sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
 	}
 	if (!a->uri.len)
 		return -EBADMSG;
-	p = addr_params(a, p, end, list);
+	p = addr_params(a, p, end, list, padded);
 	if (!p)
 		return -EBADMSG;
 	p = sip_skip_lws(p, end);
@@ -166,4 +223,14 @@ int tdm_sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
 	in->s = p;
 	in->len = (size_t)(end - p);
 	return 0;
+}
+
+int tdm_sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
+{
+	return addr_parse(a, in, list, false);
+}
+
+int sip_addr_parse(struct tdm_sip_addr *a, struct tdm_str *in, bool list)
+{
+	return addr_parse(a, in, list, true);
 }

@@ -14,7 +14,7 @@ int sip_cseq_parse(struct tdm_sip_cseq *c, const struct tdm_str *value,
 	while (p < end && sip_is_digit(*p))
 		p++;
 	num = (struct tdm_str){ d0, (size_t)(p - d0) };
-	if (tdm_str_to_u32(&num, &c->num)) {
+	if (sip_to_u32(&num, &c->num)) {
 		*why = "bad CSeq number";
 		return -EBADMSG;
 	}

@@ -9,7 +9,8 @@
 
 /* Accepts hostname, IPv4 or a bracketed IPv6 reference; the full syntax
  * check of the host belongs to the URI parser, here it is enough that the
- * characters are legal and brackets balance. */
+ * characters are legal and brackets balance. Inside a parsed message's
+ * padded copy only (block scans). */
 int sip_hostport_parse(const char **pp, const char *end, struct tdm_str *host,
 		       bool *ipv6, uint16_t *port)
 {
@@ -28,9 +29,7 @@ int sip_hostport_parse(const char **pp, const char *end, struct tdm_str *host,
 		p++;
 	} else {
 		h0 = p;
-		while (p < end && (sip_is(*p, SIP_C_ALPHA | SIP_C_DIGIT) ||
-				   *p == '-' || *p == '.'))
-			p++;
+		p = sip_span_alnum(p, end); /* exactly the hostname characters */
 		if (p == h0)
 			return -EBADMSG;
 		*host = (struct tdm_str){ h0, (size_t)(p - h0) };
@@ -48,6 +47,17 @@ int sip_hostport_parse(const char **pp, const char *end, struct tdm_str *host,
 	return 0;
 }
 
+/* The 8 bytes at p are "SIP/2.0/" in any case: one word compare, with
+ * 0x20 OR-ed into the three letter positions only. */
+static bool is_sip20(const char *p)
+{
+	uint64_t want, fold;
+
+	memcpy(&want, "sip/2.0/", 8);
+	memcpy(&fold, "\x20\x20\x20\0\0\0\0", 8);
+	return (sip_load64(p) | fold) == want;
+}
+
 /* sent-protocol = protocol-name SLASH protocol-version SLASH transport,
  * with LWS allowed around the slashes (SLASH = SWS "/" SWS). */
 static int parse_protocol(const char **pp, const char *end,
@@ -56,9 +66,9 @@ static int parse_protocol(const char **pp, const char *end,
 	const char *p = *pp;
 
 	/* fast path: "SIP/2.0/" written without white space */
-	if (end - p > 8 && tdm_mem_caseeq(p, "SIP/2.0/", 8)) {
+	if (end - p > 8 && is_sip20(p)) {
 		const char *t0 = p + 8;
-		for (p = t0; p < end && sip_is_token(*p); p++)
+		for (p = sip_span_alnum(t0, end); p < end && sip_is_token(*p); p++)
 			;
 		if (p > t0 && (p == end || *p == ' ' || *p == '\t')) {
 			*transport = (struct tdm_str){ t0, (size_t)(p - t0) };
@@ -93,7 +103,7 @@ static int32_t int_param(const struct tdm_str *v, uint32_t max)
 {
 	uint32_t n;
 
-	if (tdm_str_to_u32(v, &n) || n > max)
+	if (sip_to_u32(v, &n) || n > max)
 		return -2;
 	return (int32_t)n;
 }
@@ -105,24 +115,24 @@ static int via_params(struct tdm_sip_via *v, const char **why)
 	struct tdm_sip_param prm;
 	int err;
 
-	while ((err = sip_param_next(&cur, &prm)) == 0) {
-		struct tdm_str *n = &prm.name;
-		switch (n->len) { /* dispatch on length: one compare each */
+	while ((err = sip_param_next_padded(&cur, &prm)) == 0) {
+		const char *n = prm.name.s;
+		switch (prm.name.len) { /* dispatch on length: one compare each */
 		case 6:
-			if (TDM_STR_CASEEQ_LIT(n, "branch")) {
+			if (sip_letters_caseeq(n, "branch", 6)) {
 				v->branch = prm.value;
 				if (!prm.has_value)
 					goto bad;
 			}
 			break;
 		case 8:
-			if (TDM_STR_CASEEQ_LIT(n, "received"))
+			if (sip_letters_caseeq(n, "received", 8))
 				v->received = prm.value;
 			break;
 		case 5:
-			if (TDM_STR_CASEEQ_LIT(n, "maddr")) {
+			if (sip_letters_caseeq(n, "maddr", 5)) {
 				v->maddr = prm.value;
-			} else if (TDM_STR_CASEEQ_LIT(n, "rport")) {
+			} else if (sip_letters_caseeq(n, "rport", 5)) {
 				v->rport = prm.has_value ?
 					   int_param(&prm.value, 65535) : 0;
 				if (v->rport < 0)
@@ -130,7 +140,7 @@ static int via_params(struct tdm_sip_via *v, const char **why)
 			}
 			break;
 		case 3:
-			if (TDM_STR_CASEEQ_LIT(n, "ttl")) {
+			if (sip_letters_caseeq(n, "ttl", 3)) {
 				v->ttl = int_param(&prm.value, 255);
 				if (v->ttl < 0)
 					goto bad;
@@ -146,15 +156,11 @@ bad:
 }
 
 /* End of the first element of a list value: the first ',' outside a
- * quoted string. memchr finds the common case (no quotes) fast. */
+ * quoted string. One block scan finds the common case (no quotes). */
 static const char *first_elem_end(const char *p, const char *end)
 {
-	const char *comma = memchr(p, ',', (size_t)(end - p));
-	const char *quote = memchr(p, '"', (size_t)((comma ? comma : end) - p));
-
-	if (!quote)
-		return comma ? comma : end;
-	for (p = quote; p < end && *p != ','; ) {
+	p = sip_find3(p, end, ',', '"', '"');
+	for (; p < end && *p != ','; ) {
 		if (*p == '"') {
 			p = sip_skip_quoted(p, end);
 			if (!p)
@@ -174,8 +180,7 @@ int sip_via_parse_first(struct tdm_sip_via *v, const struct tdm_str *value,
 
 	while (p < end && (*p == ',' || sip_is_ws(*p)))
 		p++;
-	elem = tdm_str_trim((struct tdm_str){ p,
-		(size_t)(first_elem_end(p, end) - p) });
+	elem = sip_trim(p, first_elem_end(p, end));
 	return sip_via_parse(v, &elem, why);
 }
 
@@ -184,7 +189,10 @@ int sip_via_parse(struct tdm_sip_via *v, const struct tdm_str *elem,
 {
 	const char *p = elem->s, *end = elem->s + elem->len;
 
-	*v = (struct tdm_sip_via){ .rport = -1, .ttl = -1, .value = *elem };
+	sip_zero(v, sizeof(*v));
+	v->rport = -1;
+	v->ttl = -1;
+	v->value = *elem;
 	if (parse_protocol(&p, end, &v->transport)) {
 		*why = "bad Via protocol";
 		return -EBADMSG;

@@ -22,8 +22,10 @@ static int check_call_id(struct tdm_sip_msg *m, struct tdm_sip_error *err)
 {
 	const struct tdm_str *v = &m->call_id;
 	int ats = 0;
+	/* the common characters are all word characters: skip them by blocks */
+	size_t i = (size_t)(sip_span_alnum(v->s, v->s + v->len) - v->s);
 
-	for (size_t i = 0; i < v->len; i++) {
+	for (; i < v->len; i++) {
 		char c = v->s[i];
 		if (c == '@' && i > 0 && i + 1 < v->len && !ats++)
 			continue;
