@@ -1,3 +1,7 @@
 # Unit tests of core/script.
 tests_unit_unit_tests_SOURCES += \
 	%reldir%/test_call.c
+tests_unit_unit_tests_SOURCES += \
+	%reldir%/test_fields.c \
+	%reldir%/test_builtins.c \
+	%reldir%/test_compile.c
