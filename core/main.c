@@ -3,15 +3,22 @@
  * loads modules given with --load (until the routing script loads them);
  * the transport, transaction and script layers attach here as they land. */
 #include <config.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <tandem/tandem.h>
+#include "check.h"
 #include "module/mod.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tandemd [--version] [--help] [--module-path DIR]... "
-		   "[--load NAME]...\n"
+		   "[--load NAME]... [-f FILE [--check | --dump-program]]\n"
+		   "  -f FILE            the routing script (*.route)\n"
+		   "  --check            load and check the script (modules "
+		   "included), open no socket, exit 0 or 1\n"
+		   "  --dump-program     the same, then print the compiled "
+		   "program\n"
 		   "  --module-path DIR  search DIR for modules (before "
 		   "$TANDEM_MODULE_PATH and %s)\n"
 		   "  --load NAME        load module NAME, run its load hook, "
@@ -54,6 +61,8 @@ int main(int argc, char **argv)
 {
 	char **loads = argv; /* --load names, gathered in place */
 	int nloads = 0;
+	const char *file = NULL;
+	bool check = false, dump = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
@@ -65,7 +74,12 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if ((!strcmp(argv[i], "--module-path") ||
+		if (!strcmp(argv[i], "--check") || !strcmp(argv[i], "--dump-program")) {
+			check = true;
+			dump = dump || argv[i][2] == 'd';
+			continue;
+		}
+		if ((!strcmp(argv[i], "--module-path") || !strcmp(argv[i], "-f") ||
 		     !strcmp(argv[i], "--load")) && i + 1 >= argc) {
 			fprintf(stderr, "tandemd: %s needs an argument\n", argv[i]);
 			return 2;
@@ -78,6 +92,10 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
+		if (!strcmp(argv[i], "-f")) {
+			file = argv[++i];
+			continue;
+		}
 		if (!strcmp(argv[i], "--load")) {
 			loads[nloads++] = argv[++i];
 			continue;
@@ -85,6 +103,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tandemd: unknown option '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
+	}
+	if (check) {
+		if (!file) {
+			fprintf(stderr, "tandemd: --check needs -f FILE\n");
+			return 2;
+		}
+		return tdm_main_check(file, dump);
 	}
 	if (nloads)
 		return load_modules(loads, nloads);

@@ -22,6 +22,27 @@ static TDM_LOG_SUBSYS(log_script_run, "script");
 
 static const char *const top_names[4] = { "request", "reply", "failure", "branch" };
 
+struct tdm_str comp_str(struct comp *c, const struct tdm_str *s)
+{
+	char *p = s->len ? tdm_arena_memdup(c->a, s->s, s->len) : NULL;
+
+	if (s->len && !p)
+		c->d->err = -ENOMEM;
+	return (struct tdm_str){ p, p ? s->len : 0 };
+}
+
+const char *comp_file(struct comp *c, const char *file)
+{
+	struct tdm_str f;
+
+	if (!file || file == c->file_in)
+		return file ? c->file_out : NULL;
+	f = tdm_str_c(file);
+	c->file_in = file;
+	c->file_out = tdm_arena_strdup(c->a, &f);
+	return c->file_out;
+}
+
 struct tdm_scr_node *comp_node(struct comp *c, tdm_scr_node_fn *fn,
 			       const char *op, const struct tdm_scr_pos *pos)
 {
@@ -34,6 +55,7 @@ struct tdm_scr_node *comp_node(struct comp *c, tdm_scr_node_fn *fn,
 	n->fn = fn;
 	n->op = op;
 	n->pos = *pos;
+	n->pos.file = comp_file(c, pos->file);
 	return n;
 }
 
@@ -124,7 +146,7 @@ static void c_transaction(struct comp *c, const struct tdm_scr_item *it)
 			if (tdm_str_eq(&v[k].name, &s->name))
 				ERR(c, &s->pos, "transaction variable '%.*s' is declared twice",
 				    TDM_STR_FMT(&s->name));
-		v[i].name = s->name;
+		v[i].name = comp_str(c, &s->name);
 		if (comp_const(c, s->value, &v[i].def))
 			v[i].def = (struct tdm_value){ .type = TDM_T_STR };
 		i++;
@@ -187,8 +209,9 @@ static void c_declare_route(struct comp *c, const struct tdm_scr_item *it,
 	r = tdm_arena_zalloc(c->a, sizeof(*r));
 	if (!r)
 		return;
-	r->name = it->u.route.name;
+	r->name = comp_str(c, &it->u.route.name);
 	r->pos = it->u.route.name_pos;
+	r->pos.file = comp_file(c, r->pos.file);
 	r->ast = it->u.route.body;
 	r->mask = top >= 0 ? 1u << top : 0;
 	if (top >= 0)

@@ -34,7 +34,13 @@ struct comp {
 	const struct tdm_scr_route *route; /* the route compiled now */
 	struct comp_scope *scope;
 	unsigned nslots;              /* local slots handed out */
+	const char *file_in, *file_out; /* last file name interned */
 };
+
+/* The program keeps nothing of the syntax tree or the source texts (both
+ * are freed after compiling): every slice it stores is copied first. */
+struct tdm_str comp_str(struct comp *c, const struct tdm_str *s);
+const char *comp_file(struct comp *c, const char *file);
 
 struct tdm_scr_node *comp_node(struct comp *c, tdm_scr_node_fn *fn,
 			       const char *op, const struct tdm_scr_pos *pos);

@@ -13,11 +13,14 @@
 
 #define ERR(c, pos, ...) tdm_scr_diag_error((c)->d, (pos), __VA_ARGS__)
 
+/* A constant node; a string is copied into the program. */
 static struct tdm_scr_node *konst(struct comp *c, const struct tdm_scr_pos *pos,
 				  struct tdm_value v)
 {
 	struct tdm_scr_node *n = comp_node(c, tdm_scr_vm_const, "const", pos);
 
+	if (v.type == TDM_T_STR)
+		v.u.s = comp_str(c, &v.u.s);
 	if (n)
 		n->u.k = v;
 	return n;

@@ -233,7 +233,7 @@ static struct tdm_scr_node *c_pattern(struct comp *c, const struct tdm_scr_expr 
 		ERR(c, &p->pos, "a match pattern must be a constant string or a regex");
 		s = TDM_STR_NULL;
 	}
-	n->u.k = (struct tdm_value){ .type = TDM_T_STR, .u.s = s };
+	n->u.k = (struct tdm_value){ .type = TDM_T_STR, .u.s = comp_str(c, &s) };
 	return n;
 }
 

@@ -28,3 +28,4 @@ tests_module_good_la_LDFLAGS = $(TDM_TEST_MODULE_LINK)
 
 TESTS += %reldir%/oot.sh %reldir%/tandemd.sh
 EXTRA_DIST += %reldir%/oot.sh %reldir%/tandemd.sh %reldir%/oot/hello.c
+

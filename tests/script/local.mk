@@ -1,0 +1,5 @@
+# Routing scripts: the examples compile and dump, and a script full of
+# mistakes gets exactly its diagnostics (tandemd --check).
+TESTS += %reldir%/check.sh
+EXTRA_DIST += %reldir%/check.sh %reldir%/mistakes.route \
+	%reldir%/mistakes.expect routing-scripts
