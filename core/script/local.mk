@@ -13,8 +13,9 @@ core_libtandemcore_la_SOURCES += \
 	%reldir%/compile_expr.c \
 	%reldir%/compile_stmt.c \
 	%reldir%/vm.c \
-	%reldir%/dump.c
+	%reldir%/dump.c \
+	%reldir%/reload.c
 noinst_HEADERS += %reldir%/call.h %reldir%/ctx.h %reldir%/fields.h \
 	%reldir%/value.h %reldir%/builtins.h %reldir%/program.h \
-	%reldir%/compile.h
+	%reldir%/compile.h %reldir%/reload.h
 tandeminclude_HEADERS += core/include/tandem/script.h

@@ -4,4 +4,5 @@ tests_unit_unit_tests_SOURCES += \
 tests_unit_unit_tests_SOURCES += \
 	%reldir%/test_fields.c \
 	%reldir%/test_builtins.c \
-	%reldir%/test_compile.c
+	%reldir%/test_compile.c \
+	%reldir%/test_reload.c
