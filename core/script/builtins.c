@@ -9,7 +9,7 @@
 #include "builtins.h"
 #include "value.h"
 
-static TDM_LOG_SUBSYS(log_script, "script");
+TDM_LOG_SUBSYS(tdm_scr_log, "script");
 
 #define R_REQ TDM_ROUTE_REQUEST
 #define R_ANY TDM_ROUTE_ANY
@@ -220,7 +220,7 @@ static int bi_log(struct tdm_scr_ctx *x, const struct tdm_value *a,
 		*x->decision.logs_tail = l;
 		x->decision.logs_tail = &l->next;
 	}
-	if (tdm_log_begin(&r, &log_script, level, "%.*s", TDM_STR_FMT(&a[1].u.s))) {
+	if (tdm_log_begin(&r, &tdm_scr_log, level, "%.*s", TDM_STR_FMT(&a[1].u.s))) {
 		tdm_log_str(&r, "call_id", &x->request->call_id);
 		tdm_log_end(&r);
 	}

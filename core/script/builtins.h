@@ -6,6 +6,7 @@
 #ifndef TANDEM_SCRIPT_BUILTINS_H
 #define TANDEM_SCRIPT_BUILTINS_H
 
+#include <tandem/log.h>
 #include <tandem/module.h>
 #include "ctx.h"
 
@@ -30,6 +31,8 @@ struct tdm_scr_builtin {
 };
 
 extern const struct tdm_scr_builtin tdm_scr_builtins[]; /* NULL-name end */
+/* The "script" log subsystem: log() lines and run-time errors. */
+extern struct tdm_log_subsys tdm_scr_log;
 const struct tdm_scr_builtin *tdm_scr_builtin_find(const char *name, size_t len);
 
 /* The log levels log() accepts as its first argument: "error" ... "debug".

@@ -18,7 +18,6 @@
 
 #define ERR(c, pos, ...) tdm_scr_diag_error((c)->d, (pos), __VA_ARGS__)
 
-static TDM_LOG_SUBSYS(log_script_run, "script");
 
 static const char *const top_names[4] = { "request", "reply", "failure", "branch" };
 
@@ -425,6 +424,7 @@ int tdm_scr_compile(const struct tdm_scr_ast *ast, struct tdm_scr_diag *d,
 		return -ENOMEM;
 	}
 	atomic_init(&p->refs, 1);
+	tdm_log_subsys_register(&tdm_scr_log);
 	apply_defaults(p);
 	c.p = p;
 	c.a = p->arena;
@@ -497,7 +497,7 @@ static void run_error(struct tdm_scr_run *r, enum tdm_route_type rt, int rc)
 	struct tdm_scr_decision *d = &r->x->decision;
 	struct tdm_log_rec rec;
 
-	if (tdm_log_begin(&rec, &log_script_run, TDM_LOG_ERROR, "route failed: %s",
+	if (tdm_log_begin(&rec, &tdm_scr_log, TDM_LOG_ERROR, "route failed: %s",
 			  tdm_strerror(rc))) {
 		tdm_log_kv(&rec, "at", "%s:%u:%u", r->err_pos.file ? r->err_pos.file : "?",
 			   r->err_pos.line, r->err_pos.col);

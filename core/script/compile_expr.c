@@ -148,6 +148,11 @@ static struct tdm_scr_node *c_str(struct comp *c, const struct tdm_scr_expr *e,
 	tail = (struct tdm_scr_node **)&n->a;
 	for (const struct tdm_scr_spart *p = e->u.str.parts; p; p = p->next) {
 		struct tdm_scr_node *part;
+		if (++n->nargs > TDM_SCR_INTERP_PARTS) {
+			ERR(c, &p->pos, "too many pieces in one string (at most %d texts and ${...})",
+			    TDM_SCR_INTERP_PARTS);
+			return broken(c, &e->pos, type);
+		}
 		enum tdm_type t = TDM_T_STR;
 		if (p->expr) {
 			part = comp_expr(c, p->expr, &t);
@@ -527,6 +532,10 @@ static struct tdm_scr_node *c_builtin(struct comp *c, const struct tdm_scr_expr 
 		return NULL;
 	n->u.bi = b;
 	link_args(n, nodes, e->u.call.nargs);
+	if (!strcmp(b->name, "log") && nodes[0]->fn == tdm_scr_vm_const) {
+		n->fn = tdm_scr_vm_log;
+		n->op_kind = tdm_scr_log_level(&nodes[0]->u.k.u.s);
+	}
 	return n;
 }
 

@@ -72,6 +72,11 @@ struct tdm_scr_ctx {
 	int ruri_err;                   /* result of parsing ruri */
 	struct tdm_uri ruri_uri;
 
+	/* From and To URIs, parsed on first read (0: not yet, 1: ok,
+	 * <0: the parse error) */
+	int from_state, to_state;
+	struct tdm_uri from_uri, to_uri;
+
 	struct tdm_value *txn_vars;     /* per-transaction variables, owned
 					 * by the transaction; may be NULL
 					 * when the script declares none */

@@ -123,14 +123,29 @@ static int rebuild_ruri(struct tdm_scr_ctx *x, const struct tdm_str *user,
 			}
 			tdm_buf_append_ch(&b, '@');
 		}
-		tdm_buf_printf(&b, v6 ? "[%.*s]" : "%.*s", TDM_STR_FMT(host));
-		if (u->port)
-			tdm_buf_printf(&b, ":%u", u->port);
+		if (v6)
+			tdm_buf_append_ch(&b, '[');
+		tdm_buf_append_str(&b, host);
+		if (v6)
+			tdm_buf_append_ch(&b, ']');
+		if (u->port) {
+			char num[8];
+			int n = 0;
+			for (unsigned p = u->port; p; p /= 10)
+				num[n++] = (char)('0' + p % 10);
+			tdm_buf_append_ch(&b, ':');
+			while (n)
+				tdm_buf_append_ch(&b, num[--n]);
+		}
 	}
-	if (u->params.len)
-		tdm_buf_printf(&b, ";%.*s", TDM_STR_FMT(&u->params));
-	if (u->headers.len)
-		tdm_buf_printf(&b, "?%.*s", TDM_STR_FMT(&u->headers));
+	if (u->params.len) {
+		tdm_buf_append_ch(&b, ';');
+		tdm_buf_append_str(&b, &u->params);
+	}
+	if (u->headers.len) {
+		tdm_buf_append_ch(&b, '?');
+		tdm_buf_append_str(&b, &u->headers);
+	}
 	rc = b.err;
 	if (!rc) {
 		s = tdm_buf_str(&b);
@@ -159,21 +174,23 @@ static int addr_of(struct tdm_scr_ctx *x, bool from, const struct tdm_sip_addr *
 	return from ? tdm_sip_msg_from(x->request, a) : tdm_sip_msg_to(x->request, a);
 }
 
-/* The parsed URI of From/To, in the arena; another scheme has no parts. */
+/* The parsed URI of From/To, cached in the context; another scheme has
+ * no parts. */
 static int addr_uri(struct tdm_scr_ctx *x, bool from, const struct tdm_uri **out)
 {
+	int *state = from ? &x->from_state : &x->to_state;
+	struct tdm_uri *u = from ? &x->from_uri : &x->to_uri;
 	const struct tdm_sip_addr *a;
-	struct tdm_uri *u;
-	int rc = addr_of(x, from, &a);
+	int rc;
 
-	if (rc)
-		return rc;
-	u = tdm_arena_alloc(x->arena, sizeof(*u));
-	if (!u)
-		return -ENOMEM;
-	rc = tdm_uri_parse(u, &a->uri, NULL);
-	*out = rc ? NULL : u;
-	return rc == -EPROTONOSUPPORT ? 0 : rc;
+	if (!*state) {
+		rc = addr_of(x, from, &a);
+		if (!rc)
+			rc = tdm_uri_parse(u, &a->uri, NULL);
+		*state = rc ? rc : 1;
+	}
+	*out = *state == 1 ? u : NULL;
+	return *state == -EPROTONOSUPPORT || *state == 1 ? 0 : *state;
 }
 
 #define ADDR_GETTERS(who, is_from)                                              \

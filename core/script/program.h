@@ -135,6 +135,8 @@ void tdm_scr_program_dump(const struct tdm_scr_program *p, struct tdm_buf *out);
 /* ---- inside the VM ------------------------------------------------------ */
 
 #define TDM_SCR_CAPTURES 10
+/* Pieces of one "text ${expr} text" string (text and expressions). */
+#define TDM_SCR_INTERP_PARTS 32
 
 struct tdm_scr_run {
 	const struct tdm_scr_program *p;
@@ -169,7 +171,7 @@ extern tdm_scr_node_fn tdm_scr_vm_const, tdm_scr_vm_local, tdm_scr_vm_txn,
 	tdm_scr_vm_field, tdm_scr_vm_interp, tdm_scr_vm_list, tdm_scr_vm_not,
 	tdm_scr_vm_neg, tdm_scr_vm_and, tdm_scr_vm_or, tdm_scr_vm_cmp,
 	tdm_scr_vm_match, tdm_scr_vm_in, tdm_scr_vm_arith, tdm_scr_vm_concat,
-	tdm_scr_vm_builtin, tdm_scr_vm_modcall, tdm_scr_vm_capture,
+	tdm_scr_vm_builtin, tdm_scr_vm_log, tdm_scr_vm_modcall, tdm_scr_vm_capture,
 	tdm_scr_vm_let, tdm_scr_vm_set_txn, tdm_scr_vm_set_field,
 	tdm_scr_vm_if, tdm_scr_vm_switch, tdm_scr_vm_expr_stmt,
 	tdm_scr_vm_exit, tdm_scr_vm_drop, tdm_scr_vm_return,

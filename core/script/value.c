@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Script value helpers: formatting, equality, ordering, membership. */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <tandem/buf.h>
 #include "value.h"
@@ -32,6 +30,22 @@ static int format_list(struct tdm_arena *a, const struct tdm_value_list *l,
 	return rc;
 }
 
+/* Decimal digits of i at the end of buf; returns their count. (No
+ * printf: this runs for every "${int}" of every message.) */
+static int format_int(int64_t i, char *buf, size_t size)
+{
+	uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+	char *q = buf + size;
+
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*--q = '-';
+	return (int)(buf + size - q);
+}
+
 int tdm_scr_value_format(struct tdm_arena *a, const struct tdm_value *v,
 			 struct tdm_str *out)
 {
@@ -46,8 +60,8 @@ int tdm_scr_value_format(struct tdm_arena *a, const struct tdm_value *v,
 		*out = v->u.b ? TDM_STR("true") : TDM_STR("false");
 		return 0;
 	case TDM_T_INT:
-		n = snprintf(num, sizeof(num), "%" PRId64, v->u.i);
-		p = tdm_arena_memdup(a, num, (size_t)n);
+		n = format_int(v->u.i, num, sizeof(num));
+		p = tdm_arena_memdup(a, num + sizeof(num) - n, (size_t)n);
 		if (!p)
 			return -ENOMEM;
 		*out = (struct tdm_str){ p, (size_t)n };

@@ -51,30 +51,36 @@ int tdm_scr_vm_field(const struct tdm_scr_node *n, struct tdm_scr_run *r,
 }
 
 /* "text ${expr} text": parts are the node's a-list (linked by next). */
+/* Formats every part, then copies them once into the arena. */
 int tdm_scr_vm_interp(const struct tdm_scr_node *n, struct tdm_scr_run *r,
 		      struct tdm_value *out)
 {
-	struct tdm_buf b = TDM_BUF_INIT;
-	int rc = 0;
+	struct tdm_str parts[TDM_SCR_INTERP_PARTS];
+	unsigned np = 0;
+	size_t len = 0;
 	char *p;
+	int rc;
 
-	for (const struct tdm_scr_node *part = n->a; part && !rc; part = part->next) {
+	for (const struct tdm_scr_node *part = n->a; part; part = part->next) {
 		struct tdm_value v;
-		struct tdm_str s;
-		rc = EVAL(part, r, &v);
-		if (!rc)
-			rc = tdm_scr_value_format(r->x->arena, &v, &s);
-		if (!rc)
-			rc = tdm_buf_append_str(&b, &s);
+		if (np == TDM_SCR_INTERP_PARTS) /* the compiler refuses more */
+			return fail(r, n, -E2BIG);
+		if ((rc = EVAL(part, r, &v)) ||
+		    (rc = tdm_scr_value_format(r->x->arena, &v, &parts[np])))
+			return fail(r, n, rc);
+		len += parts[np++].len;
 	}
-	if (!rc) {
-		p = tdm_arena_memdup(r->x->arena, b.data, b.len);
-		rc = p || !b.len ? 0 : -ENOMEM;
-		out->type = TDM_T_STR;
-		out->u.s = (struct tdm_str){ p, b.len };
+	p = tdm_arena_alloc(r->x->arena, len + 1);
+	if (!p)
+		return fail(r, n, -ENOMEM);
+	out->type = TDM_T_STR;
+	out->u.s = (struct tdm_str){ p, len };
+	for (unsigned i = 0; i < np; i++) {
+		if (parts[i].len)
+			memcpy(p, parts[i].s, parts[i].len);
+		p += parts[i].len;
 	}
-	tdm_buf_free(&b);
-	return rc ? fail(r, n, rc) : 0;
+	return 0;
 }
 
 /* A list literal with non-constant items. */
@@ -249,6 +255,16 @@ static int eval_args(const struct tdm_scr_node *n, struct tdm_scr_run *r,
 		if ((rc = EVAL(a, r, &args[i])))
 			return rc;
 	return (int)i;
+}
+
+/* log(level, text): the level is a constant (checked at load), so the
+ * text is not even built when that level is off and no test records it. */
+int tdm_scr_vm_log(const struct tdm_scr_node *n, struct tdm_scr_run *r,
+		   struct tdm_value *out)
+{
+	if (!r->x->keep_logs && !TDM_LOG_ENABLED(&tdm_scr_log, n->op_kind))
+		return 0;
+	return tdm_scr_vm_builtin(n, r, out);
 }
 
 int tdm_scr_vm_builtin(const struct tdm_scr_node *n, struct tdm_scr_run *r,
