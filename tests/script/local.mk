@@ -3,3 +3,6 @@
 TESTS += %reldir%/check.sh
 EXTRA_DIST += %reldir%/check.sh %reldir%/mistakes.route \
 	%reldir%/mistakes.expect routing-scripts
+# Checker tests written as annotated scripts (# expect error: ...).
+TESTS += %reldir%/annotations.sh
+EXTRA_DIST += %reldir%/annotations.sh %reldir%/checker
