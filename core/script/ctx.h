@@ -70,18 +70,20 @@ struct tdm_scr_ctx {
 	bool ruri_changed;
 	bool ruri_parsed;
 	int ruri_err;                   /* result of parsing ruri */
-	struct tdm_uri ruri_uri;
-
 	/* From and To URIs, parsed on first read (0: not yet, 1: ok,
 	 * <0: the parse error) */
 	int from_state, to_state;
-	struct tdm_uri from_uri, to_uri;
 
 	struct tdm_value *txn_vars;     /* per-transaction variables, owned
 					 * by the transaction; may be NULL
 					 * when the script declares none */
 	struct tdm_scr_decision decision;
 	bool keep_logs;                 /* record log lines in the decision */
+
+	/* Parse caches, valid only when their flag above says so: left
+	 * out of the zeroing at set-up (they are large). */
+	struct tdm_uri ruri_uri;
+	struct tdm_uri from_uri, to_uri;
 };
 
 /* Sets up a context for one route run over `request` (and `reply` for the
@@ -96,5 +98,14 @@ void tdm_scr_ctx_init(struct tdm_scr_ctx *x, enum tdm_route_type route,
 int tdm_scr_ctx_ruri(struct tdm_scr_ctx *x, const struct tdm_uri **out);
 /* Replaces the Request-URI (copied into the arena) and records the edit. */
 int tdm_scr_ctx_set_ruri(struct tdm_scr_ctx *x, const struct tdm_str *uri);
+
+/* Same, for a URI the caller rebuilt from `old` with a new user and/or
+ * host at the given offsets in `uri`, and ";params?headers" copied
+ * unchanged from tail_off on: the parsed form is derived from `old`
+ * instead of parsing the new text again. */
+int tdm_scr_ctx_set_ruri_parts(struct tdm_scr_ctx *x, const struct tdm_str *uri,
+			       const struct tdm_uri *old, size_t user_off,
+			       size_t user_len, size_t host_off, size_t host_len,
+			       size_t tail_off);
 
 #endif

@@ -5,7 +5,6 @@
  * and records the edit for serialisation. */
 #include <errno.h>
 #include <string.h>
-#include <tandem/buf.h>
 #include "fields.h"
 
 #define R_ALL TDM_ROUTE_ANY
@@ -93,14 +92,47 @@ static const char *scheme_name(enum tdm_uri_scheme s)
 	return s == TDM_URI_SIPS ? "sips:" : s == TDM_URI_TEL ? "tel:" : "sip:";
 }
 
+/* A small appender over a caller's buffer (no heap: this runs per
+ * message); `len` past `cap` means it did not fit. */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n <= o->cap)
+		memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+static void put_str(struct out *o, const struct tdm_str *s)
+{
+	put(o, s->s, s->len);
+}
+
+static void put_port(struct out *o, unsigned port)
+{
+	char num[8];
+	int n = 0;
+
+	for (; port; port /= 10)
+		num[7 - n++] = (char)('0' + port % 10);
+	put(o, ":", 1);
+	put(o, num + 8 - n, (size_t)n);
+}
+
 /* Rebuilds the Request-URI with a new user or host (RFC 3261 §19.1.1
- * order: scheme, userinfo, host, port, parameters, headers). */
+ * order: scheme, userinfo, host, port, parameters, headers), noting where
+ * each part lands so the context need not parse the result again. */
 static int rebuild_ruri(struct tdm_scr_ctx *x, const struct tdm_str *user,
 			const struct tdm_str *host)
 {
 	const struct tdm_uri *u;
-	struct tdm_buf b = TDM_BUF_INIT;
-	struct tdm_str s;
+	size_t user_off, host_off = 0, tail;
+	char buf[1024];
+	struct out o = { buf, 0, sizeof(buf) };
+	const char *scheme;
 	bool v6;
 	int rc = tdm_scr_ctx_ruri(x, &u);
 
@@ -111,47 +143,40 @@ static int rebuild_ruri(struct tdm_scr_ctx *x, const struct tdm_str *user,
 	if (!host)
 		host = &u->host;
 	v6 = host == &u->host ? u->host_ipv6 : tdm_str_chr(host, ':') >= 0;
-	tdm_buf_append_c(&b, scheme_name(u->scheme));
-	if (u->scheme == TDM_URI_TEL) {
-		tdm_buf_append_str(&b, user);
-	} else {
-		if (user->len) {
-			tdm_buf_append_str(&b, user);
-			if (u->password.len) {
-				tdm_buf_append_ch(&b, ':');
-				tdm_buf_append_str(&b, &u->password);
-			}
-			tdm_buf_append_ch(&b, '@');
+	scheme = scheme_name(u->scheme);
+	put(&o, scheme, strlen(scheme));
+	user_off = o.len;
+	put_str(&o, user);
+	if (u->scheme != TDM_URI_TEL) {
+		if (user->len && u->password.len) {
+			put(&o, ":", 1);
+			put_str(&o, &u->password);
 		}
+		if (user->len)
+			put(&o, "@", 1);
 		if (v6)
-			tdm_buf_append_ch(&b, '[');
-		tdm_buf_append_str(&b, host);
+			put(&o, "[", 1);
+		host_off = o.len;
+		put_str(&o, host);
 		if (v6)
-			tdm_buf_append_ch(&b, ']');
-		if (u->port) {
-			char num[8];
-			int n = 0;
-			for (unsigned p = u->port; p; p /= 10)
-				num[n++] = (char)('0' + p % 10);
-			tdm_buf_append_ch(&b, ':');
-			while (n)
-				tdm_buf_append_ch(&b, num[--n]);
-		}
+			put(&o, "]", 1);
+		if (u->port)
+			put_port(&o, u->port);
 	}
+	tail = o.len;
 	if (u->params.len) {
-		tdm_buf_append_ch(&b, ';');
-		tdm_buf_append_str(&b, &u->params);
+		put(&o, ";", 1);
+		put_str(&o, &u->params);
 	}
 	if (u->headers.len) {
-		tdm_buf_append_ch(&b, '?');
-		tdm_buf_append_str(&b, &u->headers);
+		put(&o, "?", 1);
+		put_str(&o, &u->headers);
 	}
-	rc = b.err;
-	if (!rc) {
-		s = tdm_buf_str(&b);
-		rc = tdm_scr_ctx_set_ruri(x, &s); /* copies into the arena */
-	}
-	tdm_buf_free(&b);
+	if (o.len > o.cap)
+		return -EMSGSIZE; /* no Request-URI needs 1 KiB */
+	rc = tdm_scr_ctx_set_ruri_parts(x, &(struct tdm_str){ buf, o.len }, u,
+					user_off, user->len, host_off,
+					u->scheme == TDM_URI_TEL ? 0 : host->len, tail);
 	return rc;
 }
 
