@@ -36,6 +36,12 @@ void ctl_cmd_help(FILE *f, const struct ctl_cmd *c);
 int ctl_sip_parse(int argc, char **argv);
 extern const char ctl_sip_parse_details[];
 
+/* cmd_route.c */
+int ctl_route_check(int argc, char **argv);
+int ctl_route_test(int argc, char **argv);
+extern const char ctl_route_check_details[];
+extern const char ctl_route_test_details[];
+
 /* sip_json.c: the JSON document of a parsed message (see
  * docs/tandemctl.md), or NULL when out of memory. The accessors it calls
  * cache their results in m. */

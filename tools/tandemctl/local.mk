@@ -4,6 +4,20 @@ tandemctl_SOURCES = \
 	%reldir%/main.c \
 	%reldir%/cmd_sip.c \
 	%reldir%/sip_json.c \
-	%reldir%/ctl.h
+	%reldir%/ctl.h \
+	%reldir%/cmd_route.c \
+	%reldir%/route_cases.c \
+	%reldir%/route_cases.h \
+	%reldir%/route_expect.c \
+	%reldir%/route_read.h \
+	%reldir%/route_msg.c \
+	%reldir%/route_msg.h \
+	%reldir%/route_run.c \
+	%reldir%/route_run.h
 tandemctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tandemctl_LDADD = core/libtandemcore.la $(JANSSON_LIBS)
+# Like tandemd: "route test" loads the script's modules with dlopen(), and
+# they resolve every TDM_API symbol against this binary.
+tandemctl_DEPENDENCIES = core/libtandemcore.la
+tandemctl_LDFLAGS = -export-dynamic \
+	-Wl,--whole-archive,core/.libs/libtandemcore.a,--no-whole-archive

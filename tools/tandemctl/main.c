@@ -13,6 +13,12 @@ static const struct ctl_cmd cmds[] = {
 	{ "sip", "parse", "FILE|- [--json] [--compact]",
 	  "parse one SIP message, print it as JSON",
 	  ctl_sip_parse_details, ctl_sip_parse },
+	{ "route", "check", "SCRIPT",
+	  "compile a routing script (tandemd --check, without tandemd)",
+	  ctl_route_check_details, ctl_route_check },
+	{ "route", "test", "SCRIPT CASES...",
+	  "run the test cases of CASES files through a routing script",
+	  ctl_route_test_details, ctl_route_test },
 };
 
 static void usage(FILE *f)
@@ -20,9 +26,12 @@ static void usage(FILE *f)
 	fprintf(f, "usage: tandemctl COMMAND SUBCOMMAND [ARGS...]\n"
 		   "       tandemctl COMMAND SUBCOMMAND --help\n"
 		   "       tandemctl --help | --version\n\ncommands:\n");
-	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++)
-		fprintf(f, "  %s %s %-28s %s\n", cmds[i].name, cmds[i].sub,
-			cmds[i].args, cmds[i].summary);
+	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++) {
+		int n = fprintf(f, "  %s %s %s", cmds[i].name, cmds[i].sub,
+				cmds[i].args);
+
+		fprintf(f, "%*s %s\n", n < 40 ? 40 - n : 0, "", cmds[i].summary);
+	}
 	fprintf(f, "\nexit status: 0 ok, 1 the command failed, 2 bad usage.\n"
 		   "See docs/tandemctl.md for the output formats.\n");
 }
