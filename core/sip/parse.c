@@ -51,6 +51,12 @@ static bool is_version(const char *p, const char *end)
 {
 	const char *d;
 
+	/* the common "SIP/2.0" in one word compare (the copy is padded),
+	 * with 0x20 OR-ed into the letter positions only */
+	if (end - p == 7 &&
+	    sip_keep(sip_load64(p) | sip_load64("\x20\x20\x20\0\0\0\0"), 7) ==
+		    sip_keep(sip_load64("sip/2.0"), 7))
+		return true;
 	if (end - p < 7 || tdm_lower(p[0]) != 's' || tdm_lower(p[1]) != 'i' ||
 	    tdm_lower(p[2]) != 'p' || p[3] != '/')
 		return false;
@@ -228,81 +234,134 @@ static int split_header_slow(struct parser *ps, struct tdm_sip_hdr *h)
 	return 1;
 }
 
+/* The LF ending the "name: value" line at s, found in one block scan: the
+ * block holding the colon also holds the line end of most short lines.
+ * *colon receives the first colon. NULL when a line end comes before any
+ * colon, or there is no line end: split_header_slow() reports those. A
+ * hit is always before end: the copy's padding is zeros (SIP_MSG_PAD). */
+static inline const char *scan_line(const char *s, const char *end,
+				    const char **colon)
+{
+#ifdef __SSE2__
+	const __m128i vc = _mm_set1_epi8(':'), vn = _mm_set1_epi8('\n');
+	const char *p;
+	unsigned mc = 0, mn = 0;
+
+	for (p = s; p < end; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc));
+		mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn));
+		if (mc | mn)
+			break;
+	}
+	/* no hit, or a line end before the first colon */
+	if (!mc || (mn & ((mc & -mc) - 1)))
+		return NULL;
+	*colon = p + __builtin_ctz(mc);
+	while (!mn) {
+		p += 16;
+		if (p >= end)
+			return NULL;
+		mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p), vn));
+	}
+	return p + __builtin_ctz(mn);
+#else
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+	if (!nl || !(*colon = memchr(s, ':', (size_t)(nl - s))))
+		return NULL;
+	return nl;
+#endif
+}
+
 /* Splits one header line (with its continuation lines) at ps->p into h.
  * Returns 1 for a header, 0 at the blank line ending the headers (ps->p
  * then points at the body), or a negative error. The common line, one
- * "name: value" line with its colon, takes two block scans here (colon,
- * then line end); anything else goes to split_header_slow(). */
-static int split_header(struct parser *ps, struct tdm_sip_hdr *h)
+ * "name: value" line, takes one block scan here; anything else
+ * (continuation lines, the blank line, errors) goes to
+ * split_header_slow(). */
+static inline __attribute__((always_inline)) int
+split_header(struct parser *ps, struct tdm_sip_hdr *h, const char *end,
+	     size_t max_line)
 {
 	const char *s = ps->p, *colon, *nl, *e, *n1;
+	enum tdm_sip_hdr_id id;
 
-	colon = sip_find3(s, ps->end, ':', '\n', '\n');
-	if (colon == ps->end || *colon != ':')
-		return split_header_slow(ps, h);
-	nl = sip_find3(colon + 1, ps->end, '\n', '\n', '\n');
-	/* no line end, or a continuation line follows (§7.3.1) */
-	if (nl == ps->end || (nl + 1 < ps->end && sip_is_ws(nl[1])))
+	nl = scan_line(s, end, &colon);
+	/* nl[1] may be the first padding byte: a zero, not white space */
+	if (!nl || sip_is_ws(nl[1]))
 		return split_header_slow(ps, h);
 	e = nl[-1] == '\r' ? nl - 1 : nl;
-	if ((size_t)(e - s) > ps->lim->max_line_len)
+	if ((size_t)(e - s) > max_line)
 		return split_header_slow(ps, h);
-	for (n1 = colon; n1 > s && sip_is_ws(n1[-1]); n1--)
+	/* colon[-1] is inside the copy: the start line comes before s */
+	for (n1 = colon; sip_is_ws(n1[-1]) && n1 > s; n1--)
 		;
-	h->id = (uint16_t)sip_hdr_id_padded(s, (size_t)(n1 - s));
-	if (h->id == TDM_HDR_OTHER && !is_token(s, n1))
+	id = sip_hdr_id_padded(s, (size_t)(n1 - s));
+	if (id == TDM_HDR_OTHER && !is_token(s, n1))
 		return split_header_slow(ps, h);
-	h->name = (struct tdm_str){ s, (size_t)(n1 - s) };
-	/* "name: value": skip the one SP before trim() looks (colon + 1 < e
-	 * when it is a SP, since e is at the CR or LF) */
-	h->value = trim(colon + 1 + (colon[1] == ' '), e);
-	h->line = (struct tdm_str){ s, (size_t)(nl + 1 - s) };
-	h->next = TDM_SIP_NONE;
+	*h = (struct tdm_sip_hdr){
+		.name = { s, (size_t)(n1 - s) },
+		/* "name: value": skip the one SP before trim() looks (colon + 1
+		 * < e when it is a SP, since e is at the CR or LF) */
+		.value = trim(colon + 1 + (colon[1] == ' '), e),
+		.line = { s, (size_t)(nl + 1 - s) },
+		.id = (uint16_t)id,
+		.next = TDM_SIP_NONE,
+	};
 	ps->p = nl + 1;
 	return 1;
 }
 
-/* Splits every header line; links headers of the same id in order. */
+/* Chains the headers of each id in wire order: walking backwards, each
+ * header points at the one found after it. */
+static void link_headers(struct tdm_sip_msg *m)
+{
+	memset(m->first, 0xff, sizeof(m->first));
+	for (uint32_t i = m->hdr_count; i-- > 0;) {
+		struct tdm_sip_hdr *h = &m->hdrs[i];
+		if (h->id) {
+			h->next = m->first[h->id];
+			m->first[h->id] = (uint16_t)i;
+		}
+	}
+}
+
+/* Splits every header line, then links headers of the same id. */
 static int split_headers(struct parser *ps)
 {
 	struct tdm_sip_msg *m = ps->m;
-	uint16_t last[TDM_HDR__COUNT];
-	uint32_t cap = 32;
+	const char *end = ps->end;
+	size_t max_line = ps->lim->max_line_len;
+	uint32_t max_hdrs = ps->lim->max_headers, n = 0, cap = SIP_HDRS_INIT;
+	struct tdm_sip_hdr *hdrs = m->hdrs; /* room for SIP_HDRS_INIT */
 	int rc;
 
-	memset(m->first, 0xff, sizeof(m->first));
-	memset(last, 0xff, sizeof(last));
-	m->hdrs = tdm_arena_alloc(m->arena, cap * sizeof(*m->hdrs));
-	if (!m->hdrs)
-		return -ENOMEM;
 	for (;;) {
-		struct tdm_sip_hdr *h;
-		if (m->hdr_count == cap) {
-			struct tdm_sip_hdr *n;
-			if (cap >= ps->lim->max_headers)
+		if (n == cap) {
+			struct tdm_sip_hdr *more;
+			if (cap >= max_hdrs)
 				return fail(ps, ps->p, "too many headers", -EMSGSIZE);
-			n = tdm_arena_alloc(m->arena, 2 * cap * sizeof(*n));
-			if (!n)
+			more = tdm_arena_alloc(m->arena, 2 * cap * sizeof(*more));
+			if (!more)
 				return -ENOMEM;
-			memcpy(n, m->hdrs, cap * sizeof(*n));
-			m->hdrs = n;
+			memcpy(more, hdrs, cap * sizeof(*more));
+			hdrs = more;
 			cap *= 2;
 		}
-		h = &m->hdrs[m->hdr_count];
-		rc = split_header(ps, h);
+		rc = split_header(ps, &hdrs[n], end, max_line);
 		if (rc <= 0)
-			return rc;
-		if (m->hdr_count >= ps->lim->max_headers)
-			return fail(ps, h->name.s, "too many headers", -EMSGSIZE);
-		if (h->id) {
-			if (last[h->id] == TDM_SIP_NONE)
-				m->first[h->id] = (uint16_t)m->hdr_count;
-			else
-				m->hdrs[last[h->id]].next = (uint16_t)m->hdr_count;
-			last[h->id] = (uint16_t)m->hdr_count;
-		}
-		m->hdr_count++;
+			break;
+		if (n >= max_hdrs)
+			return fail(ps, hdrs[n].name.s, "too many headers", -EMSGSIZE);
+		n++;
 	}
+	m->hdrs = hdrs;
+	m->hdr_count = n;
+	if (rc == 0)
+		link_headers(m);
+	return rc;
 }
 
 /* The header with this id, which must appear exactly once (§8.1.1, §20:
@@ -452,14 +511,10 @@ static int set_body(struct parser *ps)
 
 static int eager(struct parser *ps)
 {
-	struct tdm_sip_lazy *lz;
+	struct tdm_sip_lazy *lz = ps->m->lazy;
 	int rc;
 
-	lz = tdm_arena_alloc(ps->m->arena, sizeof(*lz));
-	if (!lz)
-		return -ENOMEM;
 	sip_zero(lz, offsetof(struct tdm_sip_lazy, from));
-	ps->m->lazy = lz;
 	if ((rc = eager_via(ps)) || (rc = eager_cseq(ps)) ||
 	    (rc = eager_call_id(ps)) ||
 	    (rc = eager_addr(ps, TDM_HDR_FROM, &lz->from, &ps->m->from_tag)) ||
@@ -469,24 +524,36 @@ static int eager(struct parser *ps)
 	return set_body(ps);
 }
 
+/* What every message needs, in one arena allocation instead of four: the
+ * message, its lazy cache, room for the headers of most messages, and
+ * the copy of the bytes (with SIP_MSG_PAD after them). */
+struct msg_block {
+	struct tdm_sip_msg m;
+	struct tdm_sip_lazy lz;
+	struct tdm_sip_hdr hdrs[SIP_HDRS_INIT];
+	char copy[];
+};
+
 /* Allocates the message (and its arena when none is given) and copies the
  * bytes in. */
 static int msg_alloc(struct tdm_sip_msg **out, struct tdm_arena *arena,
 		     const char *data, size_t len)
 {
+	struct msg_block *b;
 	struct tdm_sip_msg *m;
 	bool own = !arena;
 	char *copy;
 
-	if (own && tdm_arena_new(&arena, len + sizeof(*m) + 4096))
+	if (own && tdm_arena_new(&arena, len + sizeof(*b) + 4096))
 		return -ENOMEM;
-	m = tdm_arena_alloc(arena, sizeof(*m));
-	copy = m ? tdm_arena_alloc(arena, len + SIP_MSG_PAD) : NULL;
-	if (!copy) {
+	b = tdm_arena_alloc(arena, sizeof(*b) + len + SIP_MSG_PAD);
+	if (!b) {
 		if (own)
 			tdm_arena_free(arena);
 		return -ENOMEM;
 	}
+	m = &b->m;
+	copy = b->copy;
 	/* The fields from `first` on are all written before a successful
 	 * return (split_headers(), eager()); clearing them costs ~370 bytes
 	 * of stores per message. */
@@ -497,6 +564,8 @@ static int msg_alloc(struct tdm_sip_msg **out, struct tdm_arena *arena,
 	m->own_arena = own;
 	m->buf = copy;
 	m->len = len;
+	m->hdrs = b->hdrs;
+	m->lazy = &b->lz;
 	*out = m;
 	return 0;
 }

@@ -40,11 +40,13 @@ int sip_list_next(struct tdm_str *cursor, struct tdm_str *elem)
 			p = gt + 1;
 		}
 	}
+	/* the cursor stays at the untrimmed end: a lone CR before a ',' must
+	 * not be seen again as the start of the next element (it would loop) */
+	cursor->s = p;
+	cursor->len = (size_t)(end - p);
 	while (p > e0 && (sip_is_ws(p[-1]) || p[-1] == '\r' || p[-1] == '\n'))
 		p--;
 	*elem = (struct tdm_str){ e0, (size_t)(p - e0) };
-	cursor->s = p;
-	cursor->len = (size_t)(end - p);
 	return 0;
 }
 

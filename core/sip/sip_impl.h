@@ -59,6 +59,9 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 /* Bytes of padding after a parsed message's copy, so that word-wise
  * scans may read a little past the last header. */
 #define SIP_MSG_PAD 16
+/* Header slots allocated with every message; more are allocated when
+ * needed. */
+#define SIP_HDRS_INIT 32
 /* Header name lookup tables (hdr.c), inlined into the parser: a hash of
  * the first two and last two name bytes and the length picks a slot, one
  * or two 16-byte compares confirm it. */
@@ -114,6 +117,14 @@ static inline bool sip_hdr_match(const struct sip_hdr_words *hw,
 	if (hw->len != len)
 		return false;
 #ifdef __SSE2__
+	if (len <= 16) { /* every common name: one block */
+		unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)name),
+				     _mm_load_si128((const __m128i *)(const void *)hw->fold)),
+			_mm_load_si128((const __m128i *)(const void *)hw->word)));
+		/* the low len bits (len >= 1): bytes past the name do not count */
+		return (~eq << (32 - len)) == 0;
+	}
 	for (size_t i = 0;; i += 16) {
 		__m128i v = _mm_or_si128(
 			_mm_loadu_si128((const __m128i *)(const void *)(name + i)),

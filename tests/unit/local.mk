@@ -10,3 +10,5 @@ include $(srcdir)/tests/unit/lib/local.mk
 include $(srcdir)/tests/unit/sip/local.mk
 include $(srcdir)/tests/unit/module/local.mk
 include $(srcdir)/tests/unit/script/local.mk
+include $(srcdir)/tests/unit/net/local.mk
+include $(srcdir)/tests/unit/net/udp.mk

@@ -1,0 +1,3 @@
+# Unit tests of core/net.
+tests_unit_unit_tests_SOURCES += \
+	%reldir%/test_loop.c
