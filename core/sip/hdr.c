@@ -46,7 +46,7 @@ struct hdr_info {
 };
 
 static const struct hdr_info hdr_table[TDM_HDR__COUNT] = {
-	[TDM_HDR_OTHER] = { NULL, 0, 0 },
+	[TDM_HDR_OTHER] = { NULL, 0, 0, 0 },
 #define TDM_HDR(id, name, compact, flags) \
 	[TDM_HDR_##id] = { name, sizeof(name) - 1, compact, flags },
 #include <tandem/sip_hdr.def>
