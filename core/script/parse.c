@@ -102,74 +102,52 @@ static void skip_ends(struct tdm_scr_parser *p)
 		tdm_scr_parser_advance(p);
 }
 
-/* After an error in a statement: skip to its end (consumed) or to the '}'
- * closing the enclosing block (left for the block), skipping nested
- * braces. */
+/* After an error: skip to the end of the statement (consumed) or to the
+ * '}' closing the enclosing block (left for the block), skipping nested
+ * braces. In a match arm (arm true) the arm's own block also ends it:
+ * arms are not ended by newlines alone (a newline before an `else` arm
+ * vanishes), so the closing '}' of the arm's block counts. */
+static void skip_to_end(struct tdm_scr_parser *p, bool arm)
+{
+	unsigned depth = 0;
+
+	tdm_scr_lex_reset_nesting(&p->lx);
+	for (;; tdm_scr_parser_advance(p)) {
+		switch (p->tok.kind) {
+		case TDM_SCR_T_EOF:
+			return;
+		case TDM_SCR_T_NEWLINE:
+		case TDM_SCR_T_SEMI:
+			if (depth == 0) {
+				tdm_scr_parser_advance(p);
+				return;
+			}
+			break;
+		case TDM_SCR_T_LBRACE:
+			depth++;
+			break;
+		case TDM_SCR_T_RBRACE:
+			if (depth == 0)
+				return;
+			if (--depth == 0 && arm) {
+				tdm_scr_parser_advance(p);
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void sync_stmt(struct tdm_scr_parser *p)
 {
-	unsigned depth = 0;
-
-	tdm_scr_lex_reset_nesting(&p->lx);
-	for (;; tdm_scr_parser_advance(p)) {
-		switch (p->tok.kind) {
-		case TDM_SCR_T_EOF:
-			return;
-		case TDM_SCR_T_NEWLINE:
-		case TDM_SCR_T_SEMI:
-			if (depth == 0) {
-				tdm_scr_parser_advance(p);
-				return;
-			}
-			break;
-		case TDM_SCR_T_LBRACE:
-			depth++;
-			break;
-		case TDM_SCR_T_RBRACE:
-			if (depth == 0)
-				return;
-			depth--;
-			break;
-		default:
-			break;
-		}
-	}
+	skip_to_end(p, false);
 }
 
-/* After an error in a match arm: skip past the arm's block, or to the end
- * of its line, or to the '}' closing the match (left for it). Unlike
- * statements, arms are not ended by newlines alone (and a newline before
- * an `else` arm vanishes), so the block's end counts. */
 static void sync_arm(struct tdm_scr_parser *p)
 {
-	unsigned depth = 0;
-
-	tdm_scr_lex_reset_nesting(&p->lx);
-	for (;; tdm_scr_parser_advance(p)) {
-		switch (p->tok.kind) {
-		case TDM_SCR_T_EOF:
-			return;
-		case TDM_SCR_T_NEWLINE:
-		case TDM_SCR_T_SEMI:
-			if (depth == 0) {
-				tdm_scr_parser_advance(p);
-				return;
-			}
-			break;
-		case TDM_SCR_T_LBRACE:
-			depth++;
-			break;
-		case TDM_SCR_T_RBRACE:
-			if (depth == 0)
-				return;
-			if (--depth == 0) {
-				tdm_scr_parser_advance(p);
-				return;
-			}
-			break;
-		default:
-			break;
-		}
-	}
+	skip_to_end(p, true);
 }
 
 static bool at_item(const struct tdm_scr_parser *p)
