@@ -66,11 +66,6 @@ const char *comp_missing_route(unsigned have, unsigned need)
 	return "?";
 }
 
-void comp_where(const struct tdm_scr_pos *pos, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s:%u:%u", pos->file ? pos->file : "?", pos->line, pos->col);
-}
-
 struct tdm_scr_route *comp_find_route(struct comp *c, const struct tdm_str *name)
 {
 	for (struct tdm_scr_route *r = c->p->routes; r; r = r->next)
@@ -298,12 +293,12 @@ static bool cycle_in_expr(struct comp *c, struct tdm_scr_route *from,
 		    TDM_STR_FMT(&to->name), TDM_STR_FMT(&from->name));
 		return true;
 	}
-	if (to->compiled)
+	if (to->acyclic)
 		return false; /* already known to be acyclic */
 	to->visiting = true;
 	bool found = find_cycle(c, to, to->ast);
 	to->visiting = false;
-	to->compiled = true;
+	to->acyclic = true;
 	return found;
 }
 
@@ -333,11 +328,11 @@ static bool find_cycle(struct comp *c, struct tdm_scr_route *r,
 static void compile_routes(struct comp *c)
 {
 	for (struct tdm_scr_route *r = c->p->routes; r; r = r->next) {
-		if (!r->compiled) {
+		if (!r->acyclic) {
 			r->visiting = true;
 			find_cycle(c, r, r->ast);
 			r->visiting = false;
-			r->compiled = true;
+			r->acyclic = true;
 		}
 	}
 	for (struct tdm_scr_route *r = c->p->routes; r; r = r->next) {

@@ -61,7 +61,5 @@ struct tdm_scr_route *comp_find_route(struct comp *c, const struct tdm_str *name
 const char *comp_route_types(unsigned mask);
 /* The first route type in `need` missing from `have`, as a name. */
 const char *comp_missing_route(unsigned have, unsigned need);
-/* Formats "file:line:col" for the module loader's messages. */
-void comp_where(const struct tdm_scr_pos *pos, char *buf, size_t len);
 
 #endif

@@ -565,7 +565,7 @@ static int prepare(struct comp *c, const struct tdm_scr_expr *e,
 {
 	struct tdm_value *consts;
 	struct tdm_scr_prep *p;
-	char where[256], err[512] = "";
+	char err[512] = "";
 	unsigned i;
 
 	*out = NULL;
@@ -578,7 +578,6 @@ static int prepare(struct comp *c, const struct tdm_scr_expr *e,
 	for (i = 0; i < e->u.call.nargs; i++)
 		if (nodes[i]->fn == tdm_scr_vm_const)
 			consts[i] = nodes[i]->u.k;
-	comp_where(&e->pos, where, sizeof(where));
 	tdm_scr_prep_init(p, fn, consts, fn->nargs, NULL, NULL, err, sizeof(err));
 	if (tdm_scr_prep_run(p)) {
 		ERR(c, &e->pos, "%s", err[0] ? err : "invalid arguments");
@@ -599,7 +598,6 @@ static int prepare(struct comp *c, const struct tdm_scr_expr *e,
 	}
 	c->p->preps[c->p->npreps++] = p;
 	*out = p;
-	(void)where;
 	return 0;
 }
 

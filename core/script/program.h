@@ -69,7 +69,7 @@ struct tdm_scr_route {
 	unsigned mask;                    /* route types it runs in */
 	const struct tdm_scr_node *body;  /* statement list */
 	const struct tdm_scr_stmt *ast;   /* while compiling */
-	bool compiled, visiting;
+	bool acyclic, visiting;  /* cycle search state */
 	struct tdm_scr_route *next;
 };
 

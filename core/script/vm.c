@@ -337,8 +337,9 @@ int tdm_scr_vm_set_txn(const struct tdm_scr_node *n, struct tdm_scr_run *r,
 	(void)out;
 	if (rc)
 		return rc;
-	/* strings must outlive the request's arena: the transaction keeps
-	 * them, so they are copied into the same arena the txn vars use */
+	/* a string may point into the request's arena: the transaction keeps
+	 * the request (and so that arena) for as long as it keeps its
+	 * variables, which is what reply and failure routes read */
 	r->txn[n->u.slot] = v;
 	return 0;
 }

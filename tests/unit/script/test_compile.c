@@ -247,7 +247,6 @@ static void test_scr_run_error(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL_FATAL(tdm_sip_msg_parse(&m, NULL, invite, strlen(invite), NULL, NULL), 0);
 	tdm_scr_ctx_init(&x, TDM_ROUTE_REQUEST, m, NULL, &from);
-	tdm_log_set_level("script", 0);
 	CU_ASSERT_EQUAL(tdm_scr_run(p, TDM_ROUTE_REQUEST, &x), -EDOM);
 	CU_ASSERT_EQUAL(x.decision.action, TDM_SCR_ACT_REPLY);
 	CU_ASSERT_EQUAL(x.decision.code, 500);
