@@ -2,7 +2,7 @@
 # main.c references) and is exported, so that modules loaded with dlopen()
 # resolve every TDM_API symbol against the binary.
 bin_PROGRAMS += tandemd
-tandemd_SOURCES = core/main.c core/check.c core/check.h
+tandemd_SOURCES = core/main.c core/check.c core/check.h core/serve.c core/serve.h
 # (libtool would move a plain .la after --no-whole-archive, so the archive
 # it builds for the convenience library is named inside one -Wl option)
 tandemd_DEPENDENCIES = core/libtandemcore.la

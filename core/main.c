@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * tandemd: the Tandem node. For now it reports its version and build, and
- * loads modules given with --load (until the routing script loads them);
- * the transport, transaction and script layers attach here as they land. */
+ * tandemd: the Tandem node. `tandemd -f FILE` runs the node with that
+ * routing script (foreground, logs on stderr); --check only checks the
+ * script; --load tries loading a module. */
 #include <config.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <tandem/tandem.h>
 #include "check.h"
+#include "serve.h"
 #include "module/mod.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tandemd [--version] [--help] [--module-path DIR]... "
-		   "[--load NAME]... [-f FILE [--check | --dump-program]]\n"
-		   "  -f FILE            the routing script (*.route)\n"
+		   "-f FILE [--listen PROTO:IP:PORT]... [--set KEY=VALUE]... "
+		   "[--check | --dump-program]\n"
+		   "       tandemd [--module-path DIR]... --load NAME...\n"
+		   "  -f FILE            run the node with this routing script "
+		   "(*.route)\n"
+		   "  --listen ADDR      listen on PROTO:IP:PORT (udp, tcp, tls, "
+		   "ws, wss); repeatable, replaces the script's listen setting\n"
+		   "  --set KEY=VALUE    override a setting (docs/settings.md)\n"
 		   "  --check            load and check the script (modules "
 		   "included), open no socket, exit 0 or 1\n"
 		   "  --dump-program     the same, then print the compiled "
@@ -23,9 +30,8 @@ static void usage(FILE *f)
 		   "$TANDEM_MODULE_PATH and %s)\n"
 		   "  --load NAME        load module NAME, run its load hook, "
 		   "report it and exit\n"
-		   "The SIP node itself arrives with the transport and "
-		   "transaction layers; this build provides the SIP message "
-		   "layer (see tandemctl sip parse).\n", TDM_MODULE_DIR);
+		   "Signals: SIGHUP reloads the script, SIGTERM stops "
+		   "gracefully.\n", TDM_MODULE_DIR);
 }
 
 static int print_module(struct tdm_mod *m, void *arg)
@@ -60,7 +66,8 @@ static int load_modules(char **names, int n)
 int main(int argc, char **argv)
 {
 	char **loads = argv; /* --load names, gathered in place */
-	int nloads = 0;
+	static char *sets[64], *listens[64];
+	int nloads = 0, nsets = 0, nlistens = 0;
 	const char *file = NULL;
 	bool check = false, dump = false;
 
@@ -80,7 +87,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if ((!strcmp(argv[i], "--module-path") || !strcmp(argv[i], "-f") ||
-		     !strcmp(argv[i], "--load")) && i + 1 >= argc) {
+		     !strcmp(argv[i], "--load") || !strcmp(argv[i], "--set") ||
+		     !strcmp(argv[i], "--listen")) && i + 1 >= argc) {
 			fprintf(stderr, "tandemd: %s needs an argument\n", argv[i]);
 			return 2;
 		}
@@ -100,6 +108,18 @@ int main(int argc, char **argv)
 			loads[nloads++] = argv[++i];
 			continue;
 		}
+		if (!strcmp(argv[i], "--set") || !strcmp(argv[i], "--listen")) {
+			bool set = argv[i][2] == 's';
+			if ((set ? nsets : nlistens) == 64) {
+				fprintf(stderr, "tandemd: more than 64 %s\n", argv[i]);
+				return 2;
+			}
+			if (set)
+				sets[nsets++] = argv[++i];
+			else
+				listens[nlistens++] = argv[++i];
+			continue;
+		}
 		fprintf(stderr, "tandemd: unknown option '%s'\n", argv[i]);
 		usage(stderr);
 		return 2;
@@ -113,6 +133,8 @@ int main(int argc, char **argv)
 	}
 	if (nloads)
 		return load_modules(loads, nloads);
+	if (file)
+		return tdm_main_serve(file, sets, nsets, listens, nlistens);
 	tdm_mod_path_clear();
 	usage(stderr);
 	return 2;

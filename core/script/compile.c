@@ -86,41 +86,63 @@ static bool list_of_str(const struct tdm_value *v)
 	return true;
 }
 
+/* Checks one setting against the table of conf/settings.def and keeps
+ * its value; the five the compiler itself uses get their own fields. */
 static void c_setting(struct comp *c, const struct tdm_scr_setting *s)
 {
 	struct tdm_scr_settings *st = &c->p->settings;
+	const struct tdm_setting_def *d;
+	enum tdm_setting_id id;
 	struct tdm_value v;
 	const struct tdm_str *n = &s->name;
 
+	d = tdm_setting_find(n, &id);
+	if (!d) {
+		ERR(c, &s->pos, "unknown setting '%.*s' (docs/settings.md lists them)",
+		    TDM_STR_FMT(n));
+		return;
+	}
 	if (comp_const(c, s->value, &v))
 		return;
-	if (tdm_str_eq_c(n, "listen") || tdm_str_eq_c(n, "domains") ||
-	    tdm_str_eq_c(n, "module_path")) {
+	switch (d->type) {
+	case TDM_SET_LIST:
 		if (!list_of_str(&v)) {
-			ERR(c, &s->value->pos, "%.*s must be a list of strings",
-			    TDM_STR_FMT(n));
+			ERR(c, &s->value->pos, "%s must be a list of strings", d->name);
 			return;
 		}
-		if (tdm_str_eq_c(n, "listen"))
-			st->listen = v;
-		else if (tdm_str_eq_c(n, "domains"))
-			st->domains = v;
-		else
-			st->module_path = v;
-	} else if (tdm_str_eq_c(n, "workers")) {
-		if (v.type != TDM_T_INT || v.u.i < 1 || v.u.i > 256)
-			ERR(c, &s->value->pos, "workers must be an int from 1 to 256");
-		else
-			st->workers = v.u.i;
-	} else if (tdm_str_eq_c(n, "database")) {
-		if (v.type != TDM_T_STR)
-			ERR(c, &s->value->pos, "database must be a str");
-		else
-			st->database = v.u.s;
-	} else {
-		ERR(c, &s->pos, "unknown setting '%.*s' (listen, workers, domains, database, module_path)",
-		    TDM_STR_FMT(n));
+		break;
+	case TDM_SET_INT:
+		if (v.type != TDM_T_INT || v.u.i < d->min || v.u.i > d->max) {
+			ERR(c, &s->value->pos, "%s must be an int from %lld to %lld",
+			    d->name, (long long)d->min, (long long)d->max);
+			return;
+		}
+		break;
+	case TDM_SET_BOOL:
+		if (v.type != TDM_T_BOOL) {
+			ERR(c, &s->value->pos, "%s must be true or false", d->name);
+			return;
+		}
+		break;
+	case TDM_SET_STR:
+		if (v.type != TDM_T_STR) {
+			ERR(c, &s->value->pos, "%s must be a str", d->name);
+			return;
+		}
+		break;
 	}
+	st->value[id] = v;
+	st->given[id] = true;
+	if (id == TDM_SETTING_LISTEN)
+		st->listen = v;
+	else if (id == TDM_SETTING_DOMAINS)
+		st->domains = v;
+	else if (id == TDM_SETTING_MODULE_PATH)
+		st->module_path = v;
+	else if (id == TDM_SETTING_WORKERS)
+		st->workers = v.u.i;
+	else if (id == TDM_SETTING_DATABASE)
+		st->database = v.u.s;
 }
 
 static void c_transaction(struct comp *c, const struct tdm_scr_item *it)

@@ -17,6 +17,7 @@
 #include <tandem/arena.h>
 #include <tandem/module.h>
 #include <tandem/script.h>
+#include "conf/settings.h"
 #include "script/ast.h"
 #include "script/builtins.h"
 #include "script/call.h"
@@ -86,6 +87,10 @@ struct tdm_scr_settings {
 	struct tdm_value domains;         /* list of str */
 	struct tdm_str database;
 	struct tdm_value module_path;     /* list of str */
+	/* Every setting of the table in conf/settings.def the block gave
+	 * (the ones above included), by id; given[id] says which. */
+	struct tdm_value value[TDM_SETTING__COUNT];
+	bool given[TDM_SETTING__COUNT];
 };
 
 struct tdm_scr_program {

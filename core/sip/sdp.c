@@ -448,7 +448,7 @@ int tdm_sdp_parse(struct tdm_sdp **out, struct tdm_arena *a, const char *body,
 	struct tdm_sdp_media *media;
 	struct tdm_sdp_attr *attrs;
 	struct tdm_sdp *sdp;
-	unsigned max = 1, nattr, nmedia;
+	unsigned max = 1, nattr = 0, nmedia = 0;
 	int n, rc;
 
 	for (size_t i = 0; i < len; i++)

@@ -12,3 +12,7 @@ include $(srcdir)/tests/unit/module/local.mk
 include $(srcdir)/tests/unit/script/local.mk
 include $(srcdir)/tests/unit/net/local.mk
 include $(srcdir)/tests/unit/net/udp.mk
+include $(srcdir)/tests/unit/net/ws.mk
+include $(srcdir)/tests/unit/net/stream.mk
+include $(srcdir)/tests/unit/dns/local.mk
+include $(srcdir)/tests/unit/txn/local.mk

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Private to core: the running node — settings, listen addresses,
+ * workers, signals (SIGHUP reloads, SIGTERM/SIGINT stop gracefully) and
+ * systemd readiness. */
+#ifndef TDM_NODE_H
+#define TDM_NODE_H
+
+#include "conf/settings.h"
+#include "net/tport.h"
+#include "proxy/proxy.h"
+
+struct tdm_worker;
+
+struct tdm_node {
+	struct tdm_node_cfg *cfg;
+	const char *script;            /* path, for reloads */
+	struct tdm_listen *listens;
+	unsigned nlisten;
+	struct tdm_str *domains;
+	unsigned ndomains;
+	unsigned nworkers;
+	struct tdm_worker **workers;
+	struct tdm_proxy_cfg proxy_cfg;
+	bool have[TDM_PROTO_WSS + 1];  /* transports listened on */
+};
+
+/* Runs the node with the compiled program (a reference is taken) until
+ * SIGTERM or SIGINT. Returns the exit status. */
+int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
+		 struct tdm_scr_program *prog);
+
+/* Fills n->listens from the listen and advertise settings. 0 or -errno
+ * with a message in err. */
+int tdm_node_listens(struct tdm_node *n, char *err, size_t errlen);
+
+/* systemd's sd_notify(3) without libsystemd: a datagram to
+ * $NOTIFY_SOCKET. Does nothing when it is not set. */
+void tdm_node_notify(const char *state);
+
+#endif

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Relaying a request (RFC 3261 §16.6): one branch per target the script
+ * gave (the Request-URI and every append_branch), each with the branch
+ * route run over it, its next hop resolved by RFC 3263, our Via and
+ * Record-Route added, sent in a client transaction, and moved on to the
+ * next DNS target on a transport error, a timeout or a 503 (RFC 3263
+ * §4.3). */
+#include <errno.h>
+#include <string.h>
+#include <tandem/alloc.h>
+#include "proxy/proxy_impl.h"
+
+static bool uri_forces_transport(const struct tdm_str *hop)
+{
+	struct tdm_uri u;
+
+	return !tdm_uri_parse(&u, hop, NULL) && (u.transport.len ||
+						 u.scheme == TDM_URI_SIPS);
+}
+
+/* Record-Route (§16.6 step 4): ours for the interface the request leaves
+ * from, and a second one for the interface it came in on when they differ
+ * in transport or address (double Record-Route). */
+static int add_record_route(struct px *px, struct tdm_sip_edits *e,
+			    const struct tdm_listen *out)
+{
+	const struct tdm_listen *in = px->srv ? tdm_srv_rcv(px->srv)->listen : NULL;
+	struct tdm_buf b = { 0 };
+	int rc = 0;
+
+	if (in && in != out && (in->proto != out->proto ||
+				!tdm_addr_eq(&in->addr, &out->addr))) {
+		px_rr_value(in, &b);
+		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"),
+					  &(struct tdm_str){ b.data, b.len }, true);
+		b.len = 0;
+	}
+	if (!rc) {
+		px_rr_value(out, &b);
+		rc = b.err ? b.err : tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"),
+				&(struct tdm_str){ b.data, b.len }, true);
+	}
+	tdm_buf_free(&b);
+	return rc;
+}
+
+/* Serialises the branch's request for destination d with a new branch
+ * id into out. */
+static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
+		 struct tdm_buf *out)
+{
+	struct px *px = b->px;
+	struct tdm_sip_edits *be, *lists[5];
+	struct tdm_buf via = { 0 };
+	unsigned n = 0;
+	int rc;
+
+	if ((rc = tdm_sip_edits_new(&be, px->req)))
+		return rc;
+	if (!tdm_str_eq(&b->uri, &px->req->ruri))
+		rc = tdm_sip_edit_set_ruri(be, &b->uri);
+	if (!rc && px->record_route)
+		rc = add_record_route(px, be, d->listen);
+	tdm_txn_branch(px->p->txns, px->loop_hash, branch);
+	if (!rc && !(rc = px_via_value(d->listen, d->proto, branch, &via)))
+		rc = tdm_sip_edit_add_hdr(be, &TDM_STR("Via"),
+					  &(struct tdm_str){ via.data, via.len }, true);
+	tdm_buf_free(&via);
+	if (rc)
+		return rc;
+	lists[n++] = px->core_edits;
+	if (px->script_edits)
+		lists[n++] = px->script_edits;
+	if (px->failure_edits)
+		lists[n++] = px->failure_edits;
+	if (b->route_edits)
+		lists[n++] = b->route_edits;
+	lists[n++] = be;
+	return tdm_sip_build(px->req, lists, n, out);
+}
+
+/* Tries the targets from next_target on until one accepts the request.
+ * Returns true when a client transaction is running. */
+static bool branch_send(struct px_branch *b)
+{
+	struct px *px = b->px;
+	struct tdm_proxy *p = px->p;
+
+	while (b->next_target < b->targets.n) {
+		const struct tdm_dns_target *t = &b->targets.t[b->next_target++];
+		char branch[TDM_TXN_BRANCH_MAX];
+		struct tdm_buf msg = { 0 };
+		struct tdm_dest d;
+		struct tdm_cli *c;
+		int rc;
+
+		if (px_dest_from_target(p, t, &d))
+			continue;
+		if (px->out_if && px->out_if->proto == d.proto)
+			d.listen = px->out_if;
+		rc = build(b, &d, branch, &msg);
+		/* §18.1.1: too big for UDP goes over TCP when allowed */
+		if (!rc && d.proto == TDM_PROTO_UDP && msg.len > p->cfg.udp_mtu &&
+		    !uri_forces_transport(&b->next_hop) &&
+		    px_listen_for(p, TDM_PROTO_TCP, tdm_addr_family(&d.addr))) {
+			d.proto = TDM_PROTO_TCP;
+			d.listen = px_listen_for(p, TDM_PROTO_TCP,
+						 tdm_addr_family(&d.addr));
+			msg.len = 0;
+			rc = build(b, &d, branch, &msg);
+		}
+		if (!rc)
+			rc = tdm_cli_new(p->txns, px->req->method,
+					 TDM_STRP(branch), &d, msg.data, msg.len,
+					 b, &c);
+		tdm_buf_free(&msg);
+		if (rc)
+			continue;
+		b->cli = c;
+		px_ref(px);
+		if (px->invite) {
+			tdm_timer_stop(&b->timer_c);
+			tdm_timer_start(tdm_loop_wheel(p->loop), &b->timer_c,
+					p->cfg.timer_c_ms);
+		}
+		return true;
+	}
+	return false;
+}
+
+void px_branch_failover(struct px_branch *b, int err)
+{
+	struct px *px = b->px;
+
+	b->cli = NULL;
+	if (!px->final_sent && !px->cancelled && px->srv && branch_send(b))
+		return;
+	px_branch_final(b, err == -ETIMEDOUT ? 408 : 503, NULL);
+}
+
+static void branch_resolved(void *arg, const struct tdm_dns_result *res)
+{
+	struct px_branch *b = arg;
+	struct px *px = b->px;
+
+	b->dns_pending = false;
+	if (res->err || !res->n || !px->srv || px->cancelled) {
+		px_branch_final(b, 478, NULL);
+	} else {
+		b->targets = *res;
+		b->next_target = 0;
+		if (!branch_send(b))
+			px_branch_final(b, 503, NULL);
+	}
+	px_check_done(px);
+	px_unref(px); /* the resolver's */
+}
+
+/* Runs the branch route over a new branch: it may rewrite the branch's
+ * Request-URI and headers, or drop the branch. */
+static bool branch_route(struct px_branch *b)
+{
+	struct px *px = b->px;
+	struct tdm_scr_ctx x;
+
+	if (!px->prog->top[3])
+		return true;
+	px_run_route(px, TDM_ROUTE_BRANCH, NULL, &b->uri, &x);
+	if (x.decision.action == TDM_SCR_ACT_DROP)
+		return false;
+	b->route_edits = x.edits;
+	if (x.ruri_changed)
+		b->uri = x.ruri;
+	return true;
+}
+
+static struct px_branch *branch_new(struct px *px, const struct tdm_str *uri)
+{
+	struct px_branch *b = tdm_calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->px = px;
+	b->idx = px->nbranches++;
+	b->uri = *uri;
+	tdm_timer_init(&b->timer_c, px_timer_c, b);
+	*px->branches_tail = b;
+	px->branches_tail = &b->next;
+	return b;
+}
+
+/* Starts one branch; false when it could not even begin (it is then
+ * done with a synthetic final response). */
+static bool branch_start(struct px *px, const struct tdm_str *uri)
+{
+	struct px_branch *b = branch_new(px, uri);
+	struct tdm_uri u;
+	int rc;
+
+	if (!b)
+		return false;
+	if (!branch_route(b)) {
+		b->done = true;
+		b->status = 0;
+		return false;
+	}
+	b->next_hop = px_next_hop(px->req, px->popped, &px->target, &b->uri);
+	if (tdm_uri_parse(&u, &b->next_hop, NULL)) {
+		px_branch_final(b, 400, NULL);
+		return false;
+	}
+	b->dns_pending = true;
+	px_ref(px);
+	rc = px_resolve(px->p, &u, branch_resolved, b);
+	if (rc < 0) {
+		b->dns_pending = false;
+		px_unref(px);
+		px_branch_final(b, 478, NULL);
+		return false;
+	}
+	return true;
+}
+
+unsigned px_relay(struct px *px, struct tdm_scr_ctx *x)
+{
+	unsigned n = 0;
+
+	px_ref(px); /* branches may finish while we start them */
+	n += branch_start(px, &x->ruri);
+	for (const struct tdm_scr_branch *b = x->decision.branches; b; b = b->next)
+		n += branch_start(px, &b->uri);
+	px_unref(px);
+	return n;
+}
+
+bool px_pending(const struct px *px)
+{
+	for (const struct px_branch *b = px->branches; b; b = b->next)
+		if (!b->done)
+			return true;
+	return false;
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * A request's way through the proxy: transaction matching, the checks of
+ * RFC 3261 §16.3, received/rport (§18.2.1, RFC 3581), loose routing
+ * (§16.4), the script's request route, and acting on its decision. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <tandem/alloc.h>
+#include "proxy/proxy_impl.h"
+
+/* A reply generated here, before or instead of relaying: stateful for
+ * INVITE (so the ACK is absorbed and the reply retransmitted), stateless
+ * otherwise. Takes req over. */
+static void reply_local(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			const struct tdm_rcv *rcv, unsigned code,
+			const struct tdm_str *reason, const struct tdm_str *extra)
+{
+	struct tdm_srv *s;
+
+	if (req->method == TDM_SIP_INVITE && !tdm_srv_new(p->txns, req, rcv, &s)) {
+		tdm_srv_reply(s, code, reason, extra);
+		p->st.replies_local++;
+		return;
+	}
+	px_reply_stateless(p, req, rcv, code, reason, extra);
+	tdm_sip_msg_free(req);
+}
+
+static bool single_via(const struct tdm_sip_msg *m)
+{
+	const struct tdm_sip_hdr *h = tdm_sip_msg_hdr(m, TDM_HDR_VIA);
+
+	return h && !tdm_sip_msg_hdr_next(m, h) && tdm_str_chr(&h->value, ',') < 0;
+}
+
+/* §16.3: returns 0, or the status to answer with (*reason, *extra set). */
+static unsigned validate(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			 struct tdm_str *reason, struct tdm_buf *extra)
+{
+	const struct tdm_uri *u;
+	const struct tdm_sip_hdr *h;
+	int rc;
+
+	*reason = (struct tdm_str){ 0 };
+	if (!tdm_str_eq_c(&req->version, "SIP/2.0"))
+		return 505;
+	rc = tdm_sip_msg_ruri_uri(req, &u);
+	if (rc == -EPROTONOSUPPORT)
+		return 416;
+	if (rc) {
+		*reason = TDM_STR("Bad Request-URI");
+		return 400;
+	}
+	if (req->max_forwards == 0 && req->method != TDM_SIP_ACK)
+		return 483;
+	if ((h = tdm_sip_msg_hdr(req, TDM_HDR_PROXY_REQUIRE))) {
+		tdm_buf_append_c(extra, "Unsupported: ");
+		tdm_buf_append_str(extra, &h->value);
+		tdm_buf_append_c(extra, "\r\n");
+		return 420;
+	}
+	if (req->method != TDM_SIP_ACK && !single_via(req) &&
+	    px_is_loop(p, req, px_loop_hash(req, &req->ruri)))
+		return 482;
+	return 0;
+}
+
+/* received= and rport= on the top Via (§18.2.1, RFC 3581), and
+ * Max-Forwards decremented or added (§16.6 step 3). */
+static int core_edits(struct tdm_sip_msg *req, const struct tdm_rcv *rcv,
+		      const char *src_ip, struct tdm_sip_edits *e)
+{
+	const struct tdm_sip_hdr *h = tdm_sip_msg_hdr(req, TDM_HDR_VIA);
+	const struct tdm_sip_via *v = &req->via1;
+	struct tdm_buf b = { 0 };
+	char num[16];
+	int rc = 0;
+
+	if (h && (!tdm_str_eq_c(&v->host, src_ip) || v->rport == 0)) {
+		const char *vend = v->value.s + v->value.len;
+		struct tdm_str params = v->params, rp = { 0 };
+		struct tdm_sip_param prm;
+		while (!tdm_sip_param_next(&params, &prm))
+			if (tdm_str_caseeq_c(&prm.name, "rport") && !prm.has_value)
+				rp = prm.name;
+		if (rp.len) { /* fill the empty rport in place */
+			tdm_buf_append(&b, h->value.s, (size_t)(rp.s + rp.len - h->value.s));
+			tdm_buf_printf(&b, "=%u", tdm_addr_port(&rcv->src));
+			tdm_buf_append(&b, rp.s + rp.len, (size_t)(vend - rp.s - rp.len));
+		} else {
+			tdm_buf_append(&b, h->value.s, (size_t)(vend - h->value.s));
+		}
+		if (!tdm_str_eq_c(&v->host, src_ip))
+			tdm_buf_printf(&b, ";received=%s", src_ip);
+		tdm_buf_append(&b, vend, (size_t)(h->value.s + h->value.len - vend));
+		rc = b.err ? b.err : tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs),
+				&(struct tdm_str){ b.data, b.len });
+		tdm_buf_free(&b);
+	}
+	if (!rc && req->max_forwards > 0) {
+		h = tdm_sip_msg_hdr(req, TDM_HDR_MAX_FORWARDS);
+		snprintf(num, sizeof(num), "%d", req->max_forwards - 1);
+		rc = tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs), TDM_STRP(num));
+	} else if (!rc && req->max_forwards < 0) {
+		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Max-Forwards"), &TDM_STR("70"),
+					  false);
+	}
+	return rc;
+}
+
+int px_run_route(struct px *px, enum tdm_route_type rt, struct tdm_sip_msg *reply,
+		 const struct tdm_str *ruri, struct tdm_scr_ctx *x)
+{
+	tdm_scr_ctx_init(x, rt, px->req, reply, &px->source);
+	x->txn_vars = px->txn_vars;
+	x->ruri = ruri ? *ruri : px->ruri;
+	return tdm_scr_run(px->prog, rt, x);
+}
+
+/* A relayed request: its server transaction, proxy state and branches. */
+static void relay(struct tdm_proxy *p, struct tdm_sip_msg *req,
+		  const struct tdm_rcv *rcv, struct tdm_scr_ctx *x,
+		  struct tdm_sip_edits *ce, unsigned popped,
+		  const struct tdm_listen *out_if, const char *ip)
+{
+	struct tdm_srv *s;
+	struct px *px;
+	int rc = tdm_srv_new(p->txns, req, rcv, &s);
+
+	if (rc) {
+		reply_local(p, req, rcv, 503, &TDM_STR("Server Busy"), NULL);
+		return;
+	}
+	px = tdm_calloc(1, sizeof(*px));
+	if (!px) {
+		tdm_srv_reply(s, 500, &TDM_STR("Out Of Memory"), NULL);
+		return;
+	}
+	px->p = p;
+	px->srv = s;
+	px->req = req;
+	px->refs = 1; /* the server transaction's */
+	px->prog = p->prog;
+	tdm_scr_program_ref(px->prog);
+	px->source = x->source;
+	snprintf(px->source_ip, sizeof(px->source_ip), "%s", ip);
+	px->source.ip = tdm_str_c(px->source_ip);
+	px->txn_vars = x->txn_vars;
+	px->core_edits = ce;
+	px->script_edits = x->edits;
+	px->target = x->decision.target;
+	px->record_route = x->decision.record_route;
+	px->invite = req->method == TDM_SIP_INVITE;
+	px->popped = popped;
+	px->out_if = out_if;
+	px->ruri = x->ruri;
+	px->loop_hash = px_loop_hash(req, &req->ruri);
+	px->branches_tail = &px->branches;
+	tdm_srv_set_user(s, px);
+	p->st.relayed++;
+	if (px->invite)
+		tdm_srv_reply(s, 100, NULL, NULL);
+	px_relay(px, x);
+	px_check_done(px);
+}
+
+/* Acts on what the request route decided. Takes req over. */
+static void act(struct tdm_proxy *p, struct tdm_sip_msg *req,
+		const struct tdm_rcv *rcv, struct tdm_scr_ctx *x,
+		struct tdm_sip_edits *ce, unsigned popped,
+		const struct tdm_listen *out_if, const char *ip)
+{
+	struct tdm_scr_decision *d = &x->decision;
+	struct tdm_sip_edits *lists[2] = { ce, x->edits };
+	bool stateless = d->action == TDM_SCR_ACT_FORWARD ||
+			 (d->action == TDM_SCR_ACT_RELAY &&
+			  (req->method == TDM_SIP_ACK || req->method == TDM_SIP_CANCEL));
+
+	if (stateless) {
+		struct tdm_str hop = px_next_hop(req, popped, &d->target, &x->ruri);
+		px_forward_stateless(p, req, lists, x->edits ? 2 : 1, &hop);
+		tdm_sip_msg_free(req);
+	} else if (d->action == TDM_SCR_ACT_RELAY) {
+		relay(p, req, rcv, x, ce, popped, out_if, ip);
+	} else if (d->action == TDM_SCR_ACT_REPLY) {
+		reply_local(p, req, rcv, d->code, &d->reason, NULL);
+	} else {
+		p->st.dropped++;
+		tdm_sip_msg_free(req);
+	}
+}
+
+void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
+		       const struct tdm_rcv *rcv)
+{
+	struct tdm_buf extra = { 0 };
+	struct tdm_str reason;
+	struct tdm_sip_edits *ce;
+	struct tdm_scr_ctx x;
+	const struct tdm_listen *out_if;
+	char ip[TDM_ADDR_STRLEN];
+	unsigned code, popped;
+
+	p->st.requests++;
+	if (tdm_srv_match(p->txns, req, rcv) == TDM_SRV_ABSORBED) {
+		tdm_sip_msg_free(req);
+		return;
+	}
+	if ((code = validate(p, req, &reason, &extra))) {
+		reply_local(p, req, rcv, code, reason.len ? &reason : NULL,
+			    &(struct tdm_str){ extra.data, extra.len });
+		tdm_buf_free(&extra);
+		return;
+	}
+	if (req->method == TDM_SIP_CANCEL && px_cancel_request(p, req, rcv))
+		return;
+	if (!p->prog) {
+		reply_local(p, req, rcv, 500, &TDM_STR("No Routing Script"), NULL);
+		return;
+	}
+	tdm_addr_format_ip(&rcv->src, ip, sizeof(ip));
+	if (tdm_sip_edits_new(&ce, req) || core_edits(req, rcv, ip, ce)) {
+		reply_local(p, req, rcv, 500, NULL, NULL);
+		return;
+	}
+	popped = px_loose_route(p, req, ce, &out_if);
+	tdm_scr_ctx_init(&x, TDM_ROUTE_REQUEST, req, NULL,
+			 &(struct tdm_scr_source){ tdm_str_c(ip),
+				tdm_addr_port(&rcv->src),
+				tdm_str_c(tdm_proto_name(rcv->proto)) });
+	tdm_scr_run(p->prog, TDM_ROUTE_REQUEST, &x);
+	act(p, req, rcv, &x, ce, popped, out_if, ip);
+}

@@ -1,0 +1,1 @@
+# tests/unit/txn: (filled in by its owner)
