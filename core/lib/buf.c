@@ -110,3 +110,16 @@ void tdm_buf_free(struct tdm_buf *b)
 	b->len = b->cap = 0;
 	b->err = 0;
 }
+
+void tdm_buf_shrink(struct tdm_buf *b)
+{
+	char *p;
+
+	if (!b->data || b->cap <= b->len + 1)
+		return;
+	p = tdm_realloc(b->data, b->len + 1);
+	if (p) {
+		b->data = p;
+		b->cap = b->len + 1;
+	}
+}

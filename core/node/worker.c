@@ -142,7 +142,7 @@ static void flush(struct tdm_loop *l, void *arg)
 		}
 	}
 	tdm_txns_stats(tdm_proxy_txns(w->proxy), &st);
-	atomic_store(&w->txns, st.server + st.client);
+	atomic_store(&w->txns, st.active);
 }
 
 static struct tdm_udp *udp_for(struct tdm_worker *w, const struct tdm_dest *d)

@@ -32,7 +32,7 @@ struct tdm_worker {
 	bool draining;                 /* stopped reading: shutting down */
 	char *rxbuf;                   /* recv_batch datagrams of 64 KiB */
 	struct tdm_udp_dgram *dgrams;
-	atomic_uint_fast64_t txns;     /* server + client, for shutdown */
+	atomic_uint_fast64_t txns;     /* not yet completed: shutdown waits */
 };
 
 /* Creates worker i of node n (from the main thread, before it runs). */

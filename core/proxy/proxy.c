@@ -22,7 +22,18 @@ static void srv_gone(void *u, struct tdm_srv *s)
 	px_unref(px);
 }
 
+/* The final response went out: the request is no longer kept. */
+static void srv_request_gone(void *u, struct tdm_srv *s)
+{
+	struct px *px = tdm_srv_user(s);
+
+	(void)u;
+	if (px)
+		px->req = NULL;
+}
+
 static const struct tdm_txn_user px_user = {
+	.srv_request_gone = srv_request_gone,
 	.cli_response = px_cli_response,
 	.cli_failed = px_cli_failed,
 	.cli_gone = px_cli_gone,
@@ -124,6 +135,7 @@ void px_unref(struct px *px)
 		next = b->next;
 		tdm_timer_stop(&b->timer_c);
 		tdm_sip_msg_free(b->final);
+		tdm_free(b->targets);
 		tdm_free(b);
 	}
 	tdm_scr_program_unref(px->prog);

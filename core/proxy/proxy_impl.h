@@ -37,7 +37,8 @@ struct px_branch {
 	unsigned idx;
 	struct tdm_str uri;      /* Request-URI of this branch (px arena) */
 	struct tdm_str next_hop; /* URI to resolve: Route, target or uri */
-	struct tdm_dns_result targets;
+	struct tdm_dns_target *targets; /* owned, ntargets of them, in try order */
+	unsigned ntargets;
 	unsigned next_target;
 	bool dns_pending;
 	struct tdm_cli *cli;

@@ -86,8 +86,8 @@ static bool branch_send(struct px_branch *b)
 	struct px *px = b->px;
 	struct tdm_proxy *p = px->p;
 
-	while (b->next_target < b->targets.n) {
-		const struct tdm_dns_target *t = &b->targets.t[b->next_target++];
+	while (b->next_target < b->ntargets) {
+		const struct tdm_dns_target *t = &b->targets[b->next_target++];
 		char branch[TDM_TXN_BRANCH_MAX];
 		struct tdm_buf msg = { 0 };
 		struct tdm_dest d;
@@ -146,8 +146,11 @@ static void branch_resolved(void *arg, const struct tdm_dns_result *res)
 	b->dns_pending = false;
 	if (res->err || !res->n || !px->srv || px->cancelled) {
 		px_branch_final(b, 478, NULL);
+	} else if (!(b->targets = tdm_malloc(res->n * sizeof(*b->targets)))) {
+		px_branch_final(b, 500, NULL);
 	} else {
-		b->targets = *res;
+		memcpy(b->targets, res->t, res->n * sizeof(*b->targets));
+		b->ntargets = res->n;
 		b->next_target = 0;
 		if (!branch_send(b))
 			px_branch_final(b, 503, NULL);

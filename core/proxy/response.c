@@ -119,6 +119,18 @@ static struct tdm_sip_edits *merge_challenges(struct px *px, struct px_branch *b
 	return e;
 }
 
+/* The kept responses are not needed once the answer went upstream. */
+static void drop_finals(struct px *px)
+{
+	for (struct px_branch *b = px->branches; b; b = b->next) {
+		tdm_sip_msg_free(b->final);
+		b->final = NULL;
+		tdm_free(b->targets);
+		b->targets = NULL;
+		b->ntargets = 0;
+	}
+}
+
 /* Sends the final answer upstream. */
 static void send_best(struct px *px, struct px_branch *best)
 {
@@ -175,6 +187,7 @@ void px_check_done(struct px *px)
 		if (failure_route(px, best))
 			continue;
 		send_best(px, best);
+		drop_finals(px);
 	}
 }
 
@@ -236,7 +249,7 @@ static void failure(struct px_branch *b, struct tdm_sip_msg *resp)
 	struct px *px = b->px;
 	struct tdm_sip_edits *e;
 
-	if (resp->status == 503 && b->next_target < b->targets.n &&
+	if (resp->status == 503 && b->next_target < b->ntargets &&
 	    !px->final_sent && !px->cancelled) {
 		px_branch_failover(b, -EAGAIN); /* RFC 3263 §4.3 */
 		return;

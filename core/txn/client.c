@@ -37,6 +37,21 @@ static struct tdm_cli *find_cookie(struct tdm_txns *t, uint64_t cookie)
 	return NULL;
 }
 
+/* Completed: no more retransmissions of the request or CANCELs for it,
+ * so its copies go (a lingering transaction keeps only its branch and,
+ * for INVITE, the ACK). */
+static void inactive(struct tdm_cli *c)
+{
+	if (c->active) {
+		c->active = false;
+		c->t->active--;
+	}
+	tdm_sip_msg_free(c->req_msg);
+	c->req_msg = NULL;
+	tdm_buf_free(&c->req);
+	tdm_buf_shrink(&c->ack);
+}
+
 static void resend(struct tdm_cli *c, const struct tdm_buf *b)
 {
 	c->t->st.retransmitted++;
@@ -97,6 +112,10 @@ int tdm_cli_new(struct tdm_txns *t, enum tdm_sip_method method,
 	c->method = method;
 	c->invite = method == TDM_SIP_INVITE;
 	c->dest = *d;
+	if (d->sni.len && (c->sni = tdm_malloc(d->sni.len)))
+		memcpy(c->sni, d->sni.s, d->sni.len);
+	c->dest.sni = c->sni ? (struct tdm_str){ c->sni, d->sni.len }
+			     : (struct tdm_str){ 0 };
 	c->reliable = d->proto != TDM_PROTO_UDP;
 	memcpy(c->branch, branch->s, branch->len);
 	c->branch_len = branch->len;
@@ -104,9 +123,10 @@ int tdm_cli_new(struct tdm_txns *t, enum tdm_sip_method method,
 	c->cookie = t->next_id++;
 	tdm_timer_init(&c->retx, cli_timer_retx, c);
 	tdm_timer_init(&c->end, cli_timer_end, c);
-	rc = t->send(t->send_arg, d, data, len, c->cookie);
+	rc = t->send(t->send_arg, &c->dest, data, len, c->cookie);
 	if (rc) {
 		tdm_buf_free(&c->req);
+		tdm_free(c->sni);
 		tdm_free(c);
 		return rc;
 	}
@@ -119,6 +139,8 @@ int tdm_cli_new(struct tdm_txns *t, enum tdm_sip_method method,
 	}
 	tdm_timer_start(txn_wheel(t), &c->end,
 			c->invite ? t->cfg.timer_b : t->cfg.timer_f);
+	c->active = true;
+	t->active++;
 	t->st.client_total++;
 	*out = c;
 	return 0;
@@ -129,6 +151,7 @@ void tdm_cli_free(struct tdm_cli *c)
 	struct tdm_txns *t = c->t;
 
 	c->state = CLI_TERMINATED;
+	inactive(c);
 	tdm_hash_remove(&t->cli, &c->hn);
 	tdm_hash_remove(&t->cli_cookie, &c->hc);
 	tdm_timer_stop(&c->retx);
@@ -138,6 +161,7 @@ void tdm_cli_free(struct tdm_cli *c)
 	tdm_sip_msg_free(c->req_msg);
 	tdm_buf_free(&c->req);
 	tdm_buf_free(&c->ack);
+	tdm_free(c->sni);
 	tdm_free(c);
 }
 
@@ -239,6 +263,7 @@ static bool invite_response(struct tdm_cli *c, const struct tdm_sip_msg *resp)
 		if (!build_ack(c, resp))
 			resend(c, &c->ack);
 		c->state = CLI_COMPLETED;
+		inactive(c);
 		tdm_timer_stop(&c->end);
 		tdm_timer_start(txn_wheel(t), &c->end, c->reliable ? 0 : t->cfg.linger);
 	}
@@ -258,6 +283,7 @@ static bool other_response(struct tdm_cli *c, const struct tdm_sip_msg *resp)
 		return true;
 	}
 	c->state = CLI_COMPLETED;
+	inactive(c);
 	tdm_timer_stop(&c->retx);
 	tdm_timer_stop(&c->end);
 	tdm_timer_start(txn_wheel(t), &c->end, c->reliable ? 0 : t->cfg.t4);

@@ -77,6 +77,7 @@ void tdm_txns_stats(const struct tdm_txns *t, struct tdm_txn_stats *out)
 	*out = t->st;
 	out->server = tdm_hash_count(&t->srv);
 	out->client = tdm_hash_count(&t->cli);
+	out->active = t->active;
 }
 
 int tdm_txns_send(struct tdm_txns *t, const struct tdm_dest *d,

@@ -31,6 +31,14 @@ struct tdm_srv *tdm_srv_find_invite(struct tdm_txns *t,
 	return find(t, req, TDM_SIP_INVITE);
 }
 
+static void inactive(struct tdm_srv *s)
+{
+	if (s->active) {
+		s->active = false;
+		s->t->active--;
+	}
+}
+
 static void resend_last(struct tdm_srv *s)
 {
 	if (!s->last.len)
@@ -110,7 +118,7 @@ static void srv_timer_end(void *arg)
 	if (s->state == SRV_COMPLETED && s->invite &&
 	    tdm_log_begin(&r, &tdm_log_txn, TDM_LOG_INFO,
 			  "no ACK for the final response (Timer H)")) {
-		tdm_log_str(&r, "call_id", &s->req->call_id);
+		tdm_log_str(&r, "call_id", &s->key.call_id);
 		tdm_log_int(&r, "status", s->status);
 		tdm_log_end(&r);
 	}
@@ -132,6 +140,7 @@ int tdm_srv_new(struct tdm_txns *t, struct tdm_sip_msg *req,
 	h = tdm_txn_srv_hash(req, &old);
 	s->t = t;
 	s->req = req;
+	tdm_txn_srv_key(&s->key, req);
 	s->rcv = *rcv;
 	s->rfc2543 = old;
 	s->invite = req->method == TDM_SIP_INVITE;
@@ -143,6 +152,8 @@ int tdm_srv_new(struct tdm_txns *t, struct tdm_sip_msg *req,
 	snprintf(s->to_tag, sizeof(s->to_tag), "%x.%llx", h,
 		 (unsigned long long)t->next_id++);
 	tdm_hash_insert(&t->srv, &s->hn, h);
+	s->active = true;
+	t->active++;
 	t->st.server_total++;
 	*out = s;
 	return 0;
@@ -153,12 +164,14 @@ void tdm_srv_free(struct tdm_srv *s)
 	struct tdm_txns *t = s->t;
 
 	s->state = SRV_TERMINATED;
+	inactive(s);
 	tdm_hash_remove(&t->srv, &s->hn);
 	tdm_timer_stop(&s->retx);
 	tdm_timer_stop(&s->end);
 	if (t->user.srv_gone)
 		t->user.srv_gone(t->user_arg, s);
 	tdm_sip_msg_free(s->req);
+	tdm_free(s->key.copy);
 	tdm_buf_free(&s->last);
 	tdm_free(s);
 }
@@ -198,9 +211,12 @@ static void finalise(struct tdm_srv *s, unsigned code)
 {
 	const struct tdm_txn_cfg *cfg = &s->t->cfg;
 
+	inactive(s);
 	if (s->invite && code < 300) {
-		s->state = SRV_ACCEPTED;   /* RFC 6026 Timer L */
-		end_in(s, s->reliable ? 0 : cfg->linger);
+		/* RFC 6026 Timer L, on every transport: the 2xx of other
+		 * forks still go through this transaction */
+		s->state = SRV_ACCEPTED;
+		end_in(s, cfg->linger);
 	} else if (s->invite) {
 		s->state = SRV_COMPLETED;
 		if (!s->reliable) {
@@ -212,6 +228,22 @@ static void finalise(struct tdm_srv *s, unsigned code)
 		s->state = SRV_COMPLETED;
 		end_in(s, s->reliable ? 0 : cfg->linger); /* Timer J */
 	}
+}
+
+/* Once answered, a transaction only matches and retransmits: the
+ * request (and its arena, most of the transaction's memory) goes, which
+ * keeps a lingering transaction small. */
+static void compact(struct tdm_srv *s)
+{
+	struct tdm_txns *t = s->t;
+
+	if (!s->req || tdm_txn_srv_key_own(&s->key))
+		return;
+	if (t->user.srv_request_gone)
+		t->user.srv_request_gone(t->user_arg, s);
+	tdm_sip_msg_free(s->req);
+	s->req = NULL;
+	tdm_buf_shrink(&s->last);
 }
 
 int tdm_srv_send_reply(struct tdm_srv *s, unsigned code, const char *data,
@@ -229,10 +261,12 @@ int tdm_srv_send_reply(struct tdm_srv *s, unsigned code, const char *data,
 			s->last.len = 0;
 		s->status = code;
 	}
-	if (code >= 200 && s->state < SRV_COMPLETED)
+	if (code >= 200 && s->state < SRV_COMPLETED) {
 		finalise(s, code);
-	else if (code < 200)
+		compact(s);
+	} else if (code < 200) {
 		s->state = SRV_PROCEEDING;
+	}
 	return rc;
 }
 
@@ -243,6 +277,8 @@ int tdm_srv_reply(struct tdm_srv *s, unsigned code, const struct tdm_str *reason
 	struct tdm_str tag = tdm_str_c(code > 100 ? s->to_tag : "");
 	int rc;
 
+	if (!s->req)
+		return -EALREADY; /* answered: the request went (compact) */
 	rc = tdm_sip_reply_build(s->req, code, reason, &tag, extra, NULL, &b);
 	if (!rc)
 		rc = tdm_srv_send_reply(s, code, b.data, b.len);

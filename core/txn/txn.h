@@ -54,6 +54,10 @@ struct tdm_txn_user {
 	void (*cli_gone)(void *u, struct tdm_cli *c);
 	/* A server transaction is being freed. */
 	void (*srv_gone)(void *u, struct tdm_srv *s);
+	/* A server transaction sent its final response and lets its request
+	 * go (it keeps only what matching and retransmission need): the
+	 * user must not use tdm_srv_request() any more. */
+	void (*srv_request_gone)(void *u, struct tdm_srv *s);
 };
 
 int tdm_txns_new(struct tdm_txns **out, struct tdm_loop *loop, unsigned worker,
@@ -67,6 +71,8 @@ struct tdm_loop *tdm_txns_loop(const struct tdm_txns *t);
 
 struct tdm_txn_stats {
 	uint64_t server, client;        /* alive now */
+	uint64_t active;                /* of those, not yet answered /
+					 * completed (what shutdown waits for) */
 	uint64_t server_total, client_total;
 	uint64_t retransmitted;         /* requests and responses we resent */
 	uint64_t absorbed;              /* retransmissions received */
@@ -102,6 +108,7 @@ struct tdm_srv *tdm_srv_find_invite(struct tdm_txns *t,
  * the transaction). 0, -ENOMEM, -EBUSY (over max_server). */
 int tdm_srv_new(struct tdm_txns *t, struct tdm_sip_msg *req,
 		const struct tdm_rcv *rcv, struct tdm_srv **out);
+/* The request, until the final response was sent (then NULL). */
 struct tdm_sip_msg *tdm_srv_request(const struct tdm_srv *s);
 const struct tdm_rcv *tdm_srv_rcv(const struct tdm_srv *s);
 void tdm_srv_set_user(struct tdm_srv *s, void *user);

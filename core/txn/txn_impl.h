@@ -18,15 +18,29 @@ enum tdm_srv_state {
 	SRV_TERMINATED,
 };
 
+/* What matching a server transaction needs (§17.2.3), as slices: into
+ * the request while the transaction keeps it, into `copy` once it was
+ * compacted. */
+struct tdm_srv_key {
+	struct tdm_str branch, host, call_id, from_tag, to_tag, ruri,
+		via_value, method_name;
+	uint16_t port;
+	uint32_t cseq;
+	enum tdm_sip_method method;
+	char *copy;                /* owned, after compaction */
+};
+
 struct tdm_srv {
 	struct tdm_hash_node hn;
 	struct tdm_txns *t;
-	struct tdm_sip_msg *req;   /* owned */
+	struct tdm_sip_msg *req;   /* owned; NULL once compacted */
+	struct tdm_srv_key key;
 	struct tdm_rcv rcv;
 	struct tdm_dest reply_to;
 	enum tdm_srv_state state;
 	bool invite, reliable;
 	bool rfc2543;              /* matched by the old rules */
+	bool active;               /* counted in tdm_txns.active */
 	unsigned status;           /* last response sent */
 	struct tdm_buf last;       /* its bytes, for retransmission */
 	unsigned g_ms;             /* current Timer G interval */
@@ -50,6 +64,7 @@ struct tdm_cli {
 	enum tdm_cli_state state;
 	enum tdm_sip_method method;
 	bool invite, reliable;
+	bool active;               /* counted in tdm_txns.active */
 	unsigned status;
 	struct tdm_dest dest;
 	struct tdm_buf req;        /* the request as sent */
@@ -57,6 +72,7 @@ struct tdm_cli {
 	struct tdm_buf ack;        /* INVITE: the ACK for a non-2xx final */
 	char branch[TDM_TXN_BRANCH_MAX];
 	size_t branch_len;
+	char *sni;                 /* owned copy of dest.sni */
 	uint64_t cookie;
 	unsigned retx_ms;
 	struct tdm_timer retx;     /* A, E */
@@ -76,6 +92,7 @@ struct tdm_txns {
 	struct tdm_hash cli;       /* by our branch */
 	struct tdm_hash cli_cookie;
 	uint64_t next_id;
+	uint64_t active;           /* transactions not yet completed */
 	struct tdm_txn_stats st;
 };
 
@@ -91,6 +108,9 @@ uint32_t tdm_txn_srv_hash(const struct tdm_sip_msg *m, bool *rfc2543);
  * `as` (INVITE for an ACK or a CANCEL looking for its INVITE)? */
 bool tdm_txn_srv_eq(const struct tdm_srv *s, const struct tdm_sip_msg *m,
 		    enum tdm_sip_method as);
+
+void tdm_txn_srv_key(struct tdm_srv_key *k, const struct tdm_sip_msg *m);
+int tdm_txn_srv_key_own(struct tdm_srv_key *k);
 
 void tdm_srv_free(struct tdm_srv *s);
 void tdm_cli_free(struct tdm_cli *c);

@@ -32,6 +32,8 @@ TDM_API int tdm_buf_vprintf(struct tdm_buf *b, const char *fmt, va_list ap);
 TDM_API void tdm_buf_reset(struct tdm_buf *b);
 /* Release the memory; the buffer may be reused after. */
 TDM_API void tdm_buf_free(struct tdm_buf *b);
+/* Gives back the unused capacity (for buffers kept a long time). */
+TDM_API void tdm_buf_shrink(struct tdm_buf *b);
 /* The content as a slice (valid until the next append). */
 static inline struct tdm_str tdm_buf_str(const struct tdm_buf *b)
 {
