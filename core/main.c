@@ -8,6 +8,7 @@
 #include <string.h>
 #include <tandem/tandem.h>
 #include "check.h"
+#include "conf/settings.h"
 #include "serve.h"
 #include "module/mod.h"
 
@@ -22,6 +23,7 @@ static void usage(FILE *f)
 		   "  --listen ADDR      listen on PROTO:IP:PORT (udp, tcp, tls, "
 		   "ws, wss); repeatable, replaces the script's listen setting\n"
 		   "  --set KEY=VALUE    override a setting (docs/settings.md)\n"
+		   "  --settings         print every setting as a Markdown table\n"
 		   "  --check            load and check the script (modules "
 		   "included), open no socket, exit 0 or 1\n"
 		   "  --dump-program     the same, then print the compiled "
@@ -75,6 +77,10 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
 			printf("tandemd %s (abi %d)\n", PACKAGE_VERSION,
 			       TDM_ABI_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--settings")) {
+			tdm_settings_markdown(stdout);
 			return 0;
 		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

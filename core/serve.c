@@ -4,9 +4,11 @@
  * resolve the settings — defaults, then the script's settings block,
  * then --listen and --set — and run the node. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tandem/alloc.h>
 #include <tandem/buf.h>
+#include <tandem/log.h>
 #include "module/mod.h"
 #include "node/node.h"
 #include "script/reload.h"
@@ -84,6 +86,8 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 	char err[512];
 	int rc;
 
+	if (getenv("JOURNAL_STREAM")) /* under systemd: journald's "<N>" levels */
+		tdm_log_to_fd(2, TDM_LOG_TEXT, TDM_LOG_F_PRIO);
 	rc = tdm_scr_reload(file, &report);
 	if (report.len && rc)
 		fprintf(stderr, "%.*s", (int)report.len, report.data);

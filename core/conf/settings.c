@@ -185,3 +185,24 @@ const char *tdm_cfg_cstr(struct tdm_node_cfg *c, enum tdm_setting_id id)
 	v->cstr = s;
 	return s;
 }
+
+static const char *type_name(enum tdm_setting_type t)
+{
+	static const char *const names[] = { "int", "bool", "str", "list of str" };
+
+	return names[t];
+}
+
+void tdm_settings_markdown(FILE *f)
+{
+	fputs("| setting | type | default | meaning |\n"
+	      "| --- | --- | --- | --- |\n", f);
+	for (unsigned i = 0; i < TDM_SETTING__COUNT; i++) {
+		const struct tdm_setting_def *d = &tdm_settings[i];
+		fprintf(f, "| `%s` | %s", d->name, type_name(d->type));
+		if (d->type == TDM_SET_INT)
+			fprintf(f, " (%lld..%lld)", (long long)d->min, (long long)d->max);
+		fprintf(f, " | %s%s%s | %s |\n", *d->def ? "`" : "",
+			*d->def ? d->def : "(none)", *d->def ? "`" : "", d->help);
+	}
+}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <tandem/str.h>
 
@@ -56,6 +57,9 @@ const struct tdm_setting_def *tdm_setting_find(const struct tdm_str *name,
  * a reason in err ("workers must be an integer from 1 to 256"). */
 int tdm_setting_parse(enum tdm_setting_id id, const char *text,
 		      struct tdm_setting_val *v, char *err, size_t errlen);
+
+/* The table as Markdown (docs/settings.md, tandemd --settings). */
+void tdm_settings_markdown(FILE *f);
 
 /* The whole configuration of a node. */
 struct tdm_node_cfg {

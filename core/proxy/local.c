@@ -152,14 +152,12 @@ struct tdm_str px_next_hop(struct tdm_sip_msg *req, unsigned popped,
 {
 	const struct tdm_sip_addr_list *r = NULL;
 
+	if (target && target->len)
+		return *target; /* relay(uri) / forward(uri): the script's word */
 	if (!tdm_sip_msg_routes(req, TDM_HDR_ROUTE, &r))
 		while (r && popped--)
 			r = r->next;
-	if (r)
-		return r->addr.uri;
-	if (target && target->len)
-		return *target;
-	return *ruri;
+	return r ? r->addr.uri : *ruri;
 }
 
 uint32_t px_loop_hash(const struct tdm_sip_msg *req, const struct tdm_str *ruri)

@@ -122,8 +122,9 @@ int px_rr_value(const struct tdm_listen *l, struct tdm_buf *out);
  * named, else NULL. */
 unsigned px_loose_route(struct tdm_proxy *p, struct tdm_sip_msg *req,
 			struct tdm_sip_edits *e, const struct tdm_listen **out_if);
-/* The URI the request goes to next (§16.6 steps 6-7): the first Route
- * value after the `popped` ones, else target when set, else ruri. */
+/* The URI the request goes to next (§16.6 steps 6-7): target when the
+ * script named one, else the first Route value after the `popped` ones,
+ * else ruri. */
 struct tdm_str px_next_hop(struct tdm_sip_msg *req, unsigned popped,
 			   const struct tdm_str *target, const struct tdm_str *ruri);
 /* RFC 3263 through the worker's resolver, or numeric hosts only when the

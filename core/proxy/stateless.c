@@ -91,9 +91,11 @@ static void sl_dns_done(void *arg, const struct tdm_dns_result *res)
 static void stateless_branch(struct tdm_proxy *p, const struct tdm_sip_msg *req,
 			     char *buf)
 {
-	snprintf(buf, TDM_TXN_BRANCH_MAX, "z9hG4bKT%c%08x.s%x",
-		 "0123456789abcdefghijklmnopqrstuvwxyz"[p->worker % 36],
-		 px_loop_hash(req, &req->ruri), tdm_str_hash(&req->via1.value));
+	size_t n = tdm_txn_branch_prefix(p->worker, px_loop_hash(req, &req->ruri),
+					 buf);
+
+	snprintf(buf + n, TDM_TXN_BRANCH_MAX - n, ".s%x",
+		 tdm_str_hash(&req->via1.value));
 }
 
 int px_forward_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,

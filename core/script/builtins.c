@@ -302,7 +302,7 @@ static int bi_upper(struct tdm_scr_ctx *x, const struct tdm_value *a,
 const struct tdm_scr_builtin tdm_scr_builtins[] = {
 	{ "reply", bi_reply, TDM_T_VOID,
 	  TDM_ARGS({ "code", TDM_T_INT, 0 }, { "reason", TDM_T_STR, TDM_ARG_OPTIONAL }),
-	  R_REQ, true, "send a response" },
+	  R_RELAY, true, "send a response" },
 	{ "relay", bi_relay, TDM_T_VOID,
 	  TDM_ARGS({ "uri", TDM_T_STR, TDM_ARG_OPTIONAL }),
 	  R_RELAY, true, "stateful relay to the Request-URI (or uri) and every branch" },

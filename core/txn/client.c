@@ -304,7 +304,7 @@ int tdm_cli_match(struct tdm_txns *t, struct tdm_sip_msg *resp)
 		t->user.cli_response(t->user_arg, c, resp);
 	/* a 2xx ends an INVITE client transaction at once (§17.1.1.2): its
 	 * retransmissions are forwarded statelessly */
-	if (c->invite && resp->status >= 200 && resp->status < 300)
+	if (up && c->invite && resp->status >= 200 && resp->status < 300)
 		tdm_cli_free(c);
 	return 1;
 }

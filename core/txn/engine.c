@@ -87,36 +87,54 @@ int tdm_txns_send(struct tdm_txns *t, const struct tdm_dest *d,
 }
 
 /* ---- branches ------------------------------------------------------------
- * "z9hG4bK" "T" <worker, base 36> <loop hash, 8 hex> "." <counter, hex>:
- * the worker lets any worker post a response to the right engine, the
- * loop hash recognises our own requests coming back (§16.3 step 4). */
+ * "z9hG4bKT" <worker, 2 base-36 digits> <loop hash, 8 hex> "." <suffix>:
+ * the worker lets any worker post a response to the right engine (up to
+ * 1296 workers), the loop hash recognises our own requests coming back
+ * (§16.3 step 4). */
 
 #define OURS "z9hG4bKT"
+#define OURS_LEN (sizeof(OURS) - 1)
+#define HASH_AT (OURS_LEN + 2)
+#define DOT_AT (HASH_AT + 8)
 
 static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
+size_t tdm_txn_branch_prefix(unsigned worker, uint32_t loop_hash, char *buf)
+{
+	return (size_t)snprintf(buf, TDM_TXN_BRANCH_MAX, OURS "%c%c%08x",
+				b36[worker / 36 % 36], b36[worker % 36], loop_hash);
+}
+
 size_t tdm_txn_branch(struct tdm_txns *t, uint32_t loop_hash, char *buf)
 {
-	int n = snprintf(buf, TDM_TXN_BRANCH_MAX, OURS "%c%08x.%llx",
-			 b36[t->worker % 36], loop_hash,
-			 (unsigned long long)t->next_id++);
-	return (size_t)n;
+	size_t n = tdm_txn_branch_prefix(t->worker, loop_hash, buf);
+
+	n += (size_t)snprintf(buf + n, TDM_TXN_BRANCH_MAX - n, ".%llx",
+			      (unsigned long long)t->next_id++);
+	return n;
 }
 
 static bool ours(const struct tdm_str *b)
 {
-	return b->len >= sizeof(OURS) + 9 && !memcmp(b->s, OURS, sizeof(OURS) - 1) &&
-	       b->s[sizeof(OURS) + 8] == '.';
+	return b->len > DOT_AT && !memcmp(b->s, OURS, OURS_LEN) &&
+	       b->s[DOT_AT] == '.';
+}
+
+static int digit36(char c)
+{
+	const char *p = memchr(b36, tdm_lower(c), 36);
+
+	return p ? (int)(p - b36) : -1;
 }
 
 int tdm_txn_branch_worker(const struct tdm_str *b)
 {
-	const char *p;
+	int hi, lo;
 
-	if (!ours(b))
+	if (!ours(b) || (hi = digit36(b->s[OURS_LEN])) < 0 ||
+	    (lo = digit36(b->s[OURS_LEN + 1])) < 0)
 		return -1;
-	p = memchr(b36, tdm_lower(b->s[sizeof(OURS) - 1]), 36);
-	return p ? (int)(p - b36) : -1;
+	return hi * 36 + lo;
 }
 
 bool tdm_txn_branch_loop_hash(const struct tdm_str *b, uint32_t *hash)
@@ -125,7 +143,7 @@ bool tdm_txn_branch_loop_hash(const struct tdm_str *b, uint32_t *hash)
 
 	if (!ours(b))
 		return false;
-	for (size_t i = sizeof(OURS); i < sizeof(OURS) + 8; i++) {
+	for (size_t i = HASH_AT; i < DOT_AT; i++) {
 		char c = tdm_lower(b->s[i]);
 		if (c >= '0' && c <= '9')
 			h = h << 4 | (uint32_t)(c - '0');

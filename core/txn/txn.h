@@ -167,10 +167,14 @@ void tdm_cli_transport_failed(struct tdm_txns *t, uint64_t cookie, int err);
 /* ---- Branches ---------------------------------------------------------- */
 
 #define TDM_TXN_BRANCH_MAX 48
-/* Writes a new branch: "z9hG4bK" + "T" + worker + loop hash + "." +
- * counter, NUL-terminated into buf (TDM_TXN_BRANCH_MAX). loop_hash goes
- * into the branch so a looped request can be recognised (§16.3 step 4). */
+/* Writes a new branch: "z9hG4bK" + "T" + worker (2 base-36 digits) +
+ * loop hash (8 hex) + "." + counter, NUL-terminated into buf
+ * (TDM_TXN_BRANCH_MAX). loop_hash goes into the branch so a looped
+ * request can be recognised (§16.3 step 4). Returns the length. */
 size_t tdm_txn_branch(struct tdm_txns *t, uint32_t loop_hash, char *buf);
+/* The part before the ".": for branches made elsewhere (the stateless
+ * path) that must still name the worker and carry the loop hash. */
+size_t tdm_txn_branch_prefix(unsigned worker, uint32_t loop_hash, char *buf);
 /* The worker a branch of ours names, or -1 when it is not ours. */
 int tdm_txn_branch_worker(const struct tdm_str *branch);
 /* The loop hash a branch of ours carries; false when it is not ours. */
