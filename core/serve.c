@@ -51,36 +51,29 @@ static int apply_script(struct tdm_node_cfg *c, const struct tdm_scr_program *p)
 	return 0;
 }
 
-/* --listen A --listen B: one list replacing the script's. */
+/* --listen A --listen B: one list replacing the script's. The list
+ * points into b, which the caller keeps as long as the configuration. */
 static int apply_listens(struct tdm_node_cfg *c, char **listens, int n,
-			 char *err, size_t errlen)
+			 struct tdm_buf *b, char *err, size_t errlen)
 {
-	struct tdm_buf b = { 0 };
-	int rc;
-
 	if (!n)
 		return 0;
-	tdm_buf_append_c(&b, "listen=");
+	tdm_buf_append_c(b, "listen=");
 	for (int i = 0; i < n; i++) {
 		if (strchr(listens[i], ',')) {
 			snprintf(err, errlen, "--listen takes one address, not '%s'",
 				 listens[i]);
-			tdm_buf_free(&b);
 			return -1;
 		}
-		tdm_buf_printf(&b, "%s%s", i ? "," : "", listens[i]);
+		tdm_buf_printf(b, "%s%s", i ? "," : "", listens[i]);
 	}
-	rc = b.err ? -1 : tdm_node_cfg_set(c, b.data, err, errlen);
-	/* the list points into b: it stays for the process */
-	if (rc)
-		tdm_buf_free(&b);
-	return rc;
+	return b->err ? -1 : tdm_node_cfg_set(c, b->data, err, errlen);
 }
 
 int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 		   int nlistens)
 {
-	struct tdm_buf report = { 0 };
+	struct tdm_buf report = { 0 }, listen_text = { 0 };
 	struct tdm_node_cfg cfg;
 	struct tdm_scr_program *p;
 	char err[512];
@@ -105,7 +98,8 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 			fprintf(stderr, "tandemd: --set %s: %s\n", sets[i], err);
 			rc = 2;
 		}
-	if (!rc && apply_listens(&cfg, listens, nlistens, err, sizeof(err))) {
+	if (!rc && apply_listens(&cfg, listens, nlistens, &listen_text, err,
+				 sizeof(err))) {
 		fprintf(stderr, "tandemd: %s\n", err);
 		rc = 2;
 	}
@@ -114,6 +108,7 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 	tdm_scr_program_unref(p);
 	tdm_scr_current_clear();
 	tdm_node_cfg_free(&cfg);
+	tdm_buf_free(&listen_text);
 	tdm_mod_unload_all();
 	tdm_mod_path_clear();
 	return rc;

@@ -293,18 +293,19 @@ static bool other_response(struct tdm_cli *c, const struct tdm_sip_msg *resp)
 int tdm_cli_match(struct tdm_txns *t, struct tdm_sip_msg *resp)
 {
 	struct tdm_cli *c = find(t, &resp->via1.branch, resp->cseq.method);
+	unsigned code = resp->status; /* the user may keep (and free) resp */
 	bool up;
 
 	if (!c)
 		return 0;
 	up = c->invite ? invite_response(c, resp) : other_response(c, resp);
-	if (resp->status > c->status && up)
-		c->status = resp->status;
+	if (code > c->status && up)
+		c->status = code;
 	if (up && t->user.cli_response)
 		t->user.cli_response(t->user_arg, c, resp);
 	/* a 2xx ends an INVITE client transaction at once (§17.1.1.2): its
 	 * retransmissions are forwarded statelessly */
-	if (up && c->invite && resp->status >= 200 && resp->status < 300)
+	if (up && c->invite && code >= 200 && code < 300)
 		tdm_cli_free(c);
 	return 1;
 }
