@@ -97,9 +97,20 @@ void tdm_proxy_stats(const struct tdm_proxy *p, struct tdm_proxy_stats *out)
 void tdm_proxy_response(struct tdm_proxy *p, struct tdm_sip_msg *resp,
 			const struct tdm_rcv *rcv)
 {
+	const struct tdm_sip_via *v;
+
 	(void)rcv;
 	p->st.responses++;
 	p->resp_taken = false;
+	/* ours is on top; the one below is where it goes next, and must be
+	 * sound (whoever is upstream routes the response by it). Only the
+	 * answer to a CANCEL of ours has no Via but ours. */
+	if (tdm_sip_msg_vias(resp, &v) ||
+	    (!v->next && resp->cseq.method != TDM_SIP_CANCEL)) {
+		p->st.dropped++;
+		tdm_sip_msg_free(resp);
+		return;
+	}
 	if (!tdm_cli_match(p->txns, resp))
 		px_response_stateless(p, resp);
 	if (!p->resp_taken)

@@ -219,6 +219,7 @@ void tdm_proxy_bad_message(struct tdm_proxy *p, const char *data, size_t len,
 	};
 	struct tdm_str lines[5];
 	struct tdm_buf b = { 0 };
+	struct tdm_sip_msg *m;
 	struct tdm_dest d = { .proto = rcv->proto, .addr = rcv->src,
 			      .conn_id = rcv->conn_id, .listen = rcv->listen };
 
@@ -238,7 +239,11 @@ void tdm_proxy_bad_message(struct tdm_proxy *p, const char *data, size_t len,
 		tdm_buf_append_c(&b, "\r\n");
 	}
 	tdm_buf_append_c(&b, "Content-Length: 0\r\n\r\n");
-	if (!b.err)
+	/* echoed lines may themselves be what is broken: answer only with
+	 * a response that parses (a peer could not match anything else) */
+	if (!b.err && !tdm_sip_msg_parse(&m, NULL, b.data, b.len, NULL, NULL)) {
+		tdm_sip_msg_free(m);
 		tdm_txns_send(p->txns, &d, b.data, b.len);
+	}
 	tdm_buf_free(&b);
 }
