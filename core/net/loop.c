@@ -478,11 +478,14 @@ int tdm_loop_run_once(struct tdm_loop *l, int timeout_ms)
 			err = -errno;
 	}
 	l->now = clock_ms();
-	dispatch(l, n);
-	run_deferred(l);
+	/* the wheel's clock moves before any callback runs: a timer started
+	 * by an fd callback counts from now, not from when the loop fell
+	 * asleep (which made timers armed after an idle spell fire at once) */
 	fired = tdm_wheel_advance(l->wheel, l->now);
 	if (fired > 0)
 		l->ran += fired;
+	run_deferred(l);
+	dispatch(l, n);
 	run_deferred(l);
 	l->in_cb = false;
 	return err ? err : l->ran;

@@ -21,11 +21,13 @@
  *   2. before-sleep hooks, in the order they were added
  *   3. epoll_wait, for at most the caller's timeout, the next timer's due
  *      time, or not at all when deferred work is pending
- *   4. the clock is read (tdm_loop_now)
- *   5. fd callbacks of the batch epoll returned (posted work included)
- *   6. deferred work
- *   7. due timers, in expiry order
- *   8. deferred work
+ *   4. the clock is read (tdm_loop_now) and the timer wheel moved to it:
+ *      due timers run, in expiry order
+ *   5. deferred work
+ *   6. fd callbacks of the batch epoll returned (posted work included)
+ *   7. deferred work
+ * (Timers run before the fd callbacks so that the wheel's clock is
+ * current when a callback starts a timer.)
  * Each callback runs to completion before the next starts; none is ever
  * called from inside another. */
 
@@ -83,21 +85,21 @@ TDM_API int tdm_loop_modify(struct tdm_loop *l, int fd, unsigned events);
 TDM_API int tdm_loop_unwatch(struct tdm_loop *l, int fd);
 
 /* The loop's timer wheel: start timers on it with tdm_timer_start(); they
- * fire at step 7 of an iteration. Its clock is tdm_loop_now(). */
+ * fire at step 4 of an iteration. Its clock is tdm_loop_now(). */
 TDM_API struct tdm_wheel *tdm_loop_wheel(struct tdm_loop *l);
 /* CLOCK_MONOTONIC in ms, read once per iteration after epoll_wait (and
  * by tdm_loop_new): the same value for every callback of one iteration. */
 TDM_API uint64_t tdm_loop_now(const struct tdm_loop *l);
 
-/* Queues fn(l, arg) to run after the current batch of callbacks (step 6
- * or 8); from outside a callback, at the start of the next iteration.
+/* Queues fn(l, arg) to run after the current batch of callbacks (step 5
+ * or 7); from outside a callback, at the start of the next iteration.
  * FIFO. Work deferred by deferred work runs at the next drain point, so
  * a function that keeps deferring itself cannot starve the loop; the
  * loop does not sleep while work is queued. Returns 0, -EINVAL (NULL
  * fn), -ENOMEM. No allocation once the queue has grown to its peak. */
 TDM_API int tdm_loop_defer(struct tdm_loop *l, tdm_loop_fn *fn, void *arg);
 /* Thread-safe: queues fn(l, arg) to run on the loop's thread, in an fd
- * callback batch (step 5), and wakes the loop. Posts from one thread run
+ * callback batch (step 6), and wakes the loop. Posts from one thread run
  * in the order they were made. Lock-free: a node is pushed on an atomic
  * stack (one tdm_malloc per post, freed before fn runs) and the eventfd
  * is written only when the stack was empty; the loop thread takes the
