@@ -26,6 +26,7 @@ ROUTE_DIR=$IT_DIR/routes
 TANDEMD=${TANDEMD:-./tandemd}
 case $TANDEMD in /*) ;; *) TANDEMD=$(pwd)/$TANDEMD ;; esac
 LOCAL=127.0.0.1
+PATH=$PATH:/usr/sbin:/sbin # dnsmasq lives there
 
 it_pass=0
 it_fail=0
@@ -98,10 +99,10 @@ it_done() {
 	exit 1
 }
 
-# port_free PORT: nothing listens on UDP or TCP PORT (any address).
+# port_free PORT: no UDP or TCP socket (any state, any address) uses PORT.
 port_free() {
-	[ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ] &&
-		[ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]
+	[ -z "$(ss -Huan "sport = :$1" 2>/dev/null)" ] &&
+		[ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]
 }
 
 # pick_ports BASE N: sets P0 to the first of N consecutive free ports, trying
@@ -139,14 +140,15 @@ alive() { kill -0 "$1" 2>/dev/null; }
 # stop_pid PID: SIGTERM, then SIGKILL if it is still there after 5 s.
 stop_pid() {
 	local pid=$1
+	# forget it first: a PID that ended may be reused by someone else
+	it_pids=$(printf '%s\n' $it_pids | grep -vx "$pid" | tr '\n' ' ')
 	alive "$pid" || { wait "$pid" 2>/dev/null; return 0; }
 	kill -TERM "$pid" 2>/dev/null
 	if ! wait_for 5 eval "! kill -0 $pid 2>/dev/null"; then
-		log "pid $pid ignored SIGTERM for 5 s: SIGKILL"
+		log "pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) ignored SIGTERM for 5 s: SIGKILL"
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
-	it_pids=$(printf '%s\n' $it_pids | grep -vx "$pid" | tr '\n' ' ')
 	return 0
 }
 
@@ -307,8 +309,12 @@ show_errors() {
 	local f
 	for f in "$T/$1"/*_errors.log; do
 		[ -s "$f" ] || continue
-		log "$1: end of $(basename "$f"):"
-		tail -n 15 "$f" | sed 's/^/    /'
+		log "$1: from $(basename "$f"):"
+		# SIPp runs its entries together: show the aborted calls, cut short
+		grep -aoE "Abort[^']{0,120}'[^']{0,200}" "$f" | head -n 5 | tr '\r\n' '  ' |
+			sed 's/Abort/\n    Abort/g'
+		echo
+		grep -q Abort "$f" || tail -c 600 "$f" | sed 's/^/    /'
 	done
 	[ -s "$T/$1/sipp.out" ] && tail -n 3 "$T/$1/sipp.out" | sed 's/^/    /'
 	return 0
@@ -353,8 +359,9 @@ udp_raw() {
 
 # make_certs: a test CA and a server certificate for 127.0.0.1 / localhost in
 # $T (ca.pem, cert.pem, key.pem), made with the openssl CLI.
+# Returns 2 when there is no openssl (the caller skips its TLS cases).
 make_certs() {
-	need openssl
+	command -v openssl >/dev/null 2>&1 || return 2
 	(
 		cd "$T" || exit 1
 		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=tandem-test-ca \

@@ -51,11 +51,23 @@ for proto in udp tcp; do
 done
 
 # ---- TLS
-if ! make_certs; then
+make_certs
+case $? in
+0) ;;
+2)
+	if [ -n "${TANDEM_REQUIRE_ALL:-}" ]; then
+		fail "tls: openssl is not installed"
+	else
+		echo "SKIP: tls cases (openssl is not installed)"
+	fi
+	it_done
+	;;
+*)
 	fail "tls: test certificates (openssl)"
 	sed 's/^/    /' "$T/openssl.log" | tail -n 5
 	it_done
-fi
+	;;
+esac
 TLSOPTS=(--set "tls_certificate=$T/cert.pem" --set "tls_private_key=$T/key.pem"
 	--set "tls_ca_file=$T/ca.pem" --set workers=2)
 A=$((P0 + 20)) ATLS=$((P0 + 21)) BTLS=$((P0 + 22)) BUDP=$((P0 + 23))
@@ -64,7 +76,6 @@ sa=$(route_script proxy-a "sip:uas@$LOCAL:$BTLS;transport=tls")
 sb=$(route_script proxy-b "sip:uas@$LOCAL:$UAS")
 if start_tandemd tandemd-b "$sb" --listen "tls:$LOCAL:$BTLS" \
 	--listen "udp:$LOCAL:$BUDP" "${TLSOPTS[@]}"; then
-	B_PID=$TANDEMD_PID
 
 	cat >"$T/options-tls.sip" <<MSG
 OPTIONS sip:$LOCAL:$BTLS;transport=tls SIP/2.0

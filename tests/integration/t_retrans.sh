@@ -18,9 +18,9 @@ if ! start_tandemd tandemd "$script" --listen "udp:$LOCAL:$PX" --set workers=2; 
 	it_done
 fi
 UAS_WAIT=30
-if start_uas uas uas_call_lossy.xml udp "$UAS" "$CALLS" -lost 10; then
+if start_uas uas uas_call_lossy.xml udp "$UAS" "$CALLS" -lost 10 ${RETRANS_TRACE:-}; then
 	UAC_TIMEOUT=45 UAC_LIMIT=70 run_uac uac uac_call.xml udp "$PX" "$UAC" "$CALLS" \
-		-s uas -r 20 -lost 10
+		-s uas -r 20 -lost 10 ${RETRANS_TRACE:-}
 	if check_sipp uac "$UAC_RC" "$CALLS" && uas_done uas "$CALLS"; then
 		pass "$CALLS calls with 10 % loss at both ends complete (retrans: uac=$(stat uac 'Retransmissions(C)') uas=$(stat uas 'Retransmissions(C)'))"
 	else
