@@ -3,7 +3,6 @@
  * removal of our Via from responses, and where a resolved target is
  * sent from. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include "proxy/proxy_impl.h"
 
@@ -18,12 +17,29 @@ static const char *via_proto(enum tdm_proto p)
 	}
 }
 
-int px_via_value(const struct tdm_listen *l, enum tdm_proto proto,
-		 const char *branch, struct tdm_buf *out)
+static char *put(char *p, const char *s, size_t n)
 {
-	tdm_buf_printf(out, "SIP/2.0/%s %s:%u;branch=%s;rport", via_proto(proto),
-		       l->host, l->port, branch);
-	return out->err;
+	memcpy(p, s, n);
+	return p + n;
+}
+
+size_t px_via_value(const struct tdm_listen *l, enum tdm_proto proto,
+		    const char *branch, char *out)
+{
+	const char *tp = via_proto(proto);
+	char *p = out;
+
+	/* "SIP/2.0/%s %s:%u;branch=%s;rport" */
+	p = put(p, "SIP/2.0/", 8);
+	p = put(p, tp, strlen(tp));
+	*p++ = ' ';
+	p = put(p, l->host, strnlen(l->host, sizeof(l->host)));
+	*p++ = ':';
+	p = px_put_dec(p, l->port);
+	p = put(p, ";branch=", 8);
+	p = put(p, branch, strnlen(branch, TDM_TXN_BRANCH_MAX - 1));
+	p = put(p, ";rport", 6);
+	return (size_t)(p - out);
 }
 
 int px_edit_pop_first(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
@@ -37,6 +53,10 @@ int px_edit_pop_first(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
 
 	if (!h)
 		return -1;
+	/* a line without a comma holds one value (the common case: one Via
+	 * per line) */
+	if (!memchr(h->value.s, ',', h->value.len))
+		return tdm_sip_edit_del_hdr(e, (uint32_t)(h - m->hdrs));
 	/* the first top-level comma ends the first value */
 	for (size_t i = 0; i < h->value.len && comma < 0; i++) {
 		char c = h->value.s[i];
@@ -53,6 +73,8 @@ int px_edit_pop_first(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
 		return tdm_sip_edit_del_hdr(e, (uint32_t)(h - m->hdrs));
 	rest = tdm_str_trim(tdm_str_sub(&h->value, (size_t)comma + 1,
 					h->value.len - (size_t)comma - 1));
+	if (!rest.len) /* "Via: ours," : nothing after the comma */
+		return tdm_sip_edit_del_hdr(e, (uint32_t)(h - m->hdrs));
 	return tdm_sip_edit_set_hdr(e, (uint32_t)(h - m->hdrs), &rest);
 }
 
@@ -63,6 +85,9 @@ int px_dest_from_target(struct tdm_proxy *p, const struct tdm_dns_target *t,
 	d->proto = t->proto;
 	d->addr = t->addr;
 	d->listen = px_listen_for(p, t->proto, tdm_addr_family(&t->addr));
-	d->sni = tdm_str_c(t->host);
+	/* the name to present: TLS SNI, the WebSocket Host; a datagram has
+	 * no use for it (and a client transaction would copy it) */
+	if (t->proto != TDM_PROTO_UDP)
+		d->sni = tdm_str_c(t->host);
 	return d->listen ? 0 : -EPROTONOSUPPORT;
 }

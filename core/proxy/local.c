@@ -4,6 +4,7 @@
  * Record-Route included), strict-router compatibility, and loop
  * detection by the hash our branches carry (§16.3 step 4). */
 #include <string.h>
+#include <netinet/in.h>
 #include "proxy/proxy_impl.h"
 #include "txn/txn.h"
 
@@ -52,13 +53,44 @@ const struct tdm_listen *px_listen_for(const struct tdm_proxy *p,
 	return any;
 }
 
-int px_rr_value(const struct tdm_listen *l, struct tdm_buf *out)
+size_t px_rr_value(const struct tdm_listen *l, char *out)
 {
-	tdm_buf_printf(out, "<sip:%s:%u", l->host, l->port);
-	if (l->proto != TDM_PROTO_UDP)
-		tdm_buf_printf(out, ";transport=%s", tdm_proto_name(l->proto));
-	tdm_buf_append_c(out, ";lr>");
-	return out->err;
+	size_t n = strnlen(l->host, sizeof(l->host));
+	char *p = out;
+
+	/* "<sip:%s:%u" [";transport=%s"] ";lr>" */
+	memcpy(p, "<sip:", 5);
+	memcpy(p + 5, l->host, n);
+	p += 5 + n;
+	*p++ = ':';
+	p = px_put_dec(p, l->port);
+	if (l->proto != TDM_PROTO_UDP) {
+		const char *t = tdm_proto_name(l->proto);
+		size_t tn = strnlen(t, 16);
+		memcpy(p, ";transport=", 11);
+		memcpy(p + 11, t, tn);
+		p += 11 + tn;
+	}
+	memcpy(p, ";lr>", 4);
+	return (size_t)(p + 4 - out);
+}
+
+size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN])
+{
+	if (a->ss.ss_family == AF_INET) {
+		const unsigned char *b = (const unsigned char *)
+			&((const struct sockaddr_in *)&a->ss)->sin_addr;
+		char *p = out;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			p = px_put_dec(p, b[i]);
+		}
+		*p = '\0';
+		return (size_t)(p - out);
+	}
+	out[0] = '\0';
+	return tdm_addr_format_ip(a, out, TDM_ADDR_STRLEN) < 0 ? 0 : strlen(out);
 }
 
 /* Drops the first n values of the Route set: whole header lines, or the

@@ -71,6 +71,7 @@ void tdm_proxy_free(struct tdm_proxy *p)
 		return;
 	tdm_txns_free(p->txns);
 	tdm_scr_program_unref(p->prog);
+	tdm_buf_free(&p->scratch);
 	tdm_free(p);
 }
 
@@ -102,11 +103,9 @@ void tdm_proxy_response(struct tdm_proxy *p, struct tdm_sip_msg *resp,
 	(void)rcv;
 	p->st.responses++;
 	p->resp_taken = false;
-	/* ours is on top; the one below is where it goes next, and must be
-	 * sound (whoever is upstream routes the response by it). Only the
-	 * answer to a CANCEL of ours has no Via but ours. */
-	if (tdm_sip_msg_vias(resp, &v) ||
-	    (!v->next && resp->cseq.method != TDM_SIP_CANCEL)) {
+	/* every Via must be sound: the ones below ours are where the
+	 * response goes next */
+	if (tdm_sip_msg_vias(resp, &v)) {
 		p->st.dropped++;
 		tdm_sip_msg_free(resp);
 		return;
@@ -146,8 +145,9 @@ void px_unref(struct px *px)
 		next = b->next;
 		tdm_timer_stop(&b->timer_c);
 		tdm_sip_msg_free(b->final);
-		tdm_free(b->targets);
-		tdm_free(b);
+		px_branch_targets_free(b);
+		if (b != &px->first)
+			tdm_free(b);
 	}
 	tdm_scr_program_unref(px->prog);
 	tdm_free(px);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <tandem/alloc.h>
 #include <tandem/log.h>
 #include <tandem/wheel.h>
 #include "proxy/proxy.h"
@@ -28,6 +29,9 @@ struct tdm_proxy {
 	void *send_arg;
 	bool resp_taken;         /* the response callback kept the message */
 	struct tdm_proxy_stats st;
+	struct tdm_buf scratch;  /* messages built and sent at once (the
+				  * send and the transactions copy them):
+				  * reused, so building allocates nothing */
 };
 
 struct px;
@@ -37,8 +41,11 @@ struct px_branch {
 	unsigned idx;
 	struct tdm_str uri;      /* Request-URI of this branch (px arena) */
 	struct tdm_str next_hop; /* URI to resolve: Route, target or uri */
-	struct tdm_dns_target *targets; /* owned, ntargets of them, in try order */
+	struct tdm_dns_target *targets; /* ntargets of them, in try order:
+					 * &target1 for one, else owned */
 	unsigned ntargets;
+	struct tdm_dns_target target1;  /* the common single target: no
+					 * allocation */
 	unsigned next_target;
 	bool dns_pending;
 	struct tdm_cli *cli;
@@ -75,9 +82,18 @@ struct px {
 	unsigned refs;
 	unsigned nbranches;
 	struct px_branch *branches, **branches_tail;
+	struct px_branch first;  /* the first branch: no allocation of its own */
 };
 
 void px_ref(struct px *px);
+/* Frees the branch's targets (owned unless the single inline one). */
+static inline void px_branch_targets_free(struct px_branch *b)
+{
+	if (b->targets != &b->target1)
+		tdm_free(b->targets);
+	b->targets = NULL;
+	b->ntargets = 0;
+}
 void px_unref(struct px *px);
 
 /* request.c */
@@ -116,7 +132,13 @@ void px_timer_c(void *arg);
 bool px_uri_is_local(const struct tdm_proxy *p, const struct tdm_uri *u);
 const struct tdm_listen *px_listen_for(const struct tdm_proxy *p,
 				       enum tdm_proto proto, int family);
-int px_rr_value(const struct tdm_listen *l, struct tdm_buf *out);
+/* Our Record-Route value for a listen into out (PX_RR_MAX bytes);
+ * returns its length. */
+#define PX_RR_MAX (TDM_ADDR_STRLEN + 48)
+size_t px_rr_value(const struct tdm_listen *l, char *out);
+/* The IP of a, as tdm_addr_format_ip() writes it (IPv4 by hand: this
+ * runs for every request); returns its length, 0 when a is unset. */
+size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN]);
 /* §16.4: removes our own Route values (recording the edits in e) and
  * returns how many; *out_if is the interface a double Record-Route
  * named, else NULL. */
@@ -149,9 +171,46 @@ void px_response_stateless(struct tdm_proxy *p, struct tdm_sip_msg *resp);
 /* Edits that remove the top value of the first header with this id. */
 int px_edit_pop_first(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
 		      enum tdm_sip_hdr_id id);
-/* Our Via for a listen and branch. */
-int px_via_value(const struct tdm_listen *l, enum tdm_proto proto,
-		 const char *branch, struct tdm_buf *out);
+/* Our Via for a listen and branch into out (PX_VIA_MAX bytes); returns
+ * its length. */
+#define PX_VIA_MAX (TDM_ADDR_STRLEN + TDM_TXN_BRANCH_MAX + 40)
+size_t px_via_value(const struct tdm_listen *l, enum tdm_proto proto,
+		    const char *branch, char *out);
+/* v in decimal at p, no NUL; returns the end. Formatting by hand: a
+ * printf costs more than the rest of building a header line. */
+static inline char *px_put_dec(char *p, uint32_t v)
+{
+	char d[10];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
+/* v in lower-case hex at p (digits digits, zero-padded; 0: as many as
+ * needed), no NUL; returns the end. */
+static inline char *px_put_hex(char *p, uint32_t v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!digits)
+		for (uint32_t x = v; (digits++, x >>= 4);)
+			;
+	for (int i = digits - 1; i >= 0; i--)
+		*p++ = hex[v >> (4 * i) & 0xf];
+	return p;
+}
+
+/* The proxy's scratch buffer, emptied. */
+static inline struct tdm_buf *px_scratch(struct tdm_proxy *p)
+{
+	tdm_buf_reset(&p->scratch);
+	return &p->scratch;
+}
 /* Resolves uri for sending: first target (numeric or cached), choosing
  * the transport. */
 int px_dest_from_target(struct tdm_proxy *p, const struct tdm_dns_target *t,

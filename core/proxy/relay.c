@@ -25,22 +25,19 @@ static int add_record_route(struct px *px, struct tdm_sip_edits *e,
 			    const struct tdm_listen *out)
 {
 	const struct tdm_listen *in = px->srv ? tdm_srv_rcv(px->srv)->listen : NULL;
-	struct tdm_buf b = { 0 };
+	char v[PX_RR_MAX];
+	struct tdm_str rr = { v, 0 };
 	int rc = 0;
 
 	if (in && in != out && (in->proto != out->proto ||
 				!tdm_addr_eq(&in->addr, &out->addr))) {
-		px_rr_value(in, &b);
-		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"),
-					  &(struct tdm_str){ b.data, b.len }, true);
-		b.len = 0;
+		rr.len = px_rr_value(in, v);
+		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"), &rr, true);
 	}
 	if (!rc) {
-		px_rr_value(out, &b);
-		rc = b.err ? b.err : tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"),
-				&(struct tdm_str){ b.data, b.len }, true);
+		rr.len = px_rr_value(out, v);
+		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Record-Route"), &rr, true);
 	}
-	tdm_buf_free(&b);
 	return rc;
 }
 
@@ -51,7 +48,7 @@ static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
 {
 	struct px *px = b->px;
 	struct tdm_sip_edits *be, *lists[5];
-	struct tdm_buf via = { 0 };
+	char via[PX_VIA_MAX];
 	unsigned n = 0;
 	int rc;
 
@@ -62,10 +59,10 @@ static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
 	if (!rc && px->record_route)
 		rc = add_record_route(px, be, d->listen);
 	tdm_txn_branch(px->p->txns, px->loop_hash, branch);
-	if (!rc && !(rc = px_via_value(d->listen, d->proto, branch, &via)))
-		rc = tdm_sip_edit_add_hdr(be, &TDM_STR("Via"),
-					  &(struct tdm_str){ via.data, via.len }, true);
-	tdm_buf_free(&via);
+	if (!rc)
+		rc = tdm_sip_edit_add_hdr(be, &TDM_STR("Via"), &(struct tdm_str){
+				via, px_via_value(d->listen, d->proto, branch, via) },
+					  true);
 	if (rc)
 		return rc;
 	lists[n++] = px->core_edits;
@@ -89,7 +86,7 @@ static bool branch_send(struct px_branch *b)
 	while (b->next_target < b->ntargets) {
 		const struct tdm_dns_target *t = &b->targets[b->next_target++];
 		char branch[TDM_TXN_BRANCH_MAX];
-		struct tdm_buf msg = { 0 };
+		struct tdm_buf *msg = px_scratch(p); /* tdm_cli_new copies it */
 		struct tdm_dest d;
 		struct tdm_cli *c;
 		int rc;
@@ -98,22 +95,23 @@ static bool branch_send(struct px_branch *b)
 			continue;
 		if (px->out_if && px->out_if->proto == d.proto)
 			d.listen = px->out_if;
-		rc = build(b, &d, branch, &msg);
+		rc = build(b, &d, branch, msg);
 		/* §18.1.1: too big for UDP goes over TCP when allowed */
-		if (!rc && d.proto == TDM_PROTO_UDP && msg.len > p->cfg.udp_mtu &&
+		if (!rc && d.proto == TDM_PROTO_UDP && msg->len > p->cfg.udp_mtu &&
 		    !uri_forces_transport(&b->next_hop) &&
 		    px_listen_for(p, TDM_PROTO_TCP, tdm_addr_family(&d.addr))) {
 			d.proto = TDM_PROTO_TCP;
 			d.listen = px_listen_for(p, TDM_PROTO_TCP,
 						 tdm_addr_family(&d.addr));
-			msg.len = 0;
-			rc = build(b, &d, branch, &msg);
+			/* a stream names the host for TLS and WebSocket */
+			d.sni = tdm_str_c(t->host);
+			tdm_buf_reset(msg);
+			rc = build(b, &d, branch, msg);
 		}
 		if (!rc)
 			rc = tdm_cli_new(p->txns, px->req->method,
-					 TDM_STRP(branch), &d, msg.data, msg.len,
+					 TDM_STRP(branch), &d, msg->data, msg->len,
 					 b, &c);
-		tdm_buf_free(&msg);
 		if (rc)
 			continue;
 		b->cli = c;
@@ -146,7 +144,8 @@ static void branch_resolved(void *arg, const struct tdm_dns_result *res)
 	b->dns_pending = false;
 	if (res->err || !res->n || !px->srv || px->cancelled) {
 		px_branch_final(b, 478, NULL);
-	} else if (!(b->targets = tdm_malloc(res->n * sizeof(*b->targets)))) {
+	} else if (!(b->targets = res->n == 1 ? &b->target1
+				   : tdm_malloc(res->n * sizeof(*b->targets)))) {
 		px_branch_final(b, 500, NULL);
 	} else {
 		memcpy(b->targets, res->t, res->n * sizeof(*b->targets));
@@ -179,7 +178,7 @@ static bool branch_route(struct px_branch *b)
 
 static struct px_branch *branch_new(struct px *px, const struct tdm_str *uri)
 {
-	struct px_branch *b = tdm_calloc(1, sizeof(*b));
+	struct px_branch *b = px->nbranches ? tdm_calloc(1, sizeof(*b)) : &px->first;
 
 	if (!b)
 		return NULL;

@@ -67,16 +67,17 @@ static unsigned validate(struct tdm_proxy *p, struct tdm_sip_msg *req,
 
 /* received= and rport= on the top Via (§18.2.1, RFC 3581), and
  * Max-Forwards decremented or added (§16.6 step 3). */
-static int core_edits(struct tdm_sip_msg *req, const struct tdm_rcv *rcv,
-		      const char *src_ip, struct tdm_sip_edits *e)
+static int core_edits(struct tdm_proxy *p, struct tdm_sip_msg *req,
+		      const struct tdm_rcv *rcv, const char *src_ip,
+		      struct tdm_sip_edits *e)
 {
 	const struct tdm_sip_hdr *h = tdm_sip_msg_hdr(req, TDM_HDR_VIA);
 	const struct tdm_sip_via *v = &req->via1;
-	struct tdm_buf b = { 0 };
 	char num[16];
 	int rc = 0;
 
 	if (h && (!tdm_str_eq_c(&v->host, src_ip) || v->rport == 0)) {
+		struct tdm_buf *b = px_scratch(p); /* set_hdr copies */
 		const char *vend = v->value.s + v->value.len;
 		struct tdm_str params = v->params, rp = { 0 };
 		struct tdm_sip_param prm;
@@ -84,23 +85,27 @@ static int core_edits(struct tdm_sip_msg *req, const struct tdm_rcv *rcv,
 			if (tdm_str_caseeq_c(&prm.name, "rport") && !prm.has_value)
 				rp = prm.name;
 		if (rp.len) { /* fill the empty rport in place */
-			tdm_buf_append(&b, h->value.s, (size_t)(rp.s + rp.len - h->value.s));
-			tdm_buf_printf(&b, "=%u", tdm_addr_port(&rcv->src));
-			tdm_buf_append(&b, rp.s + rp.len, (size_t)(vend - rp.s - rp.len));
+			tdm_buf_append(b, h->value.s, (size_t)(rp.s + rp.len - h->value.s));
+			num[0] = '=';
+			tdm_buf_append(b, num, (size_t)(px_put_dec(num + 1,
+					tdm_addr_port(&rcv->src)) - num));
+			tdm_buf_append(b, rp.s + rp.len, (size_t)(vend - rp.s - rp.len));
 		} else {
-			tdm_buf_append(&b, h->value.s, (size_t)(vend - h->value.s));
+			tdm_buf_append(b, h->value.s, (size_t)(vend - h->value.s));
 		}
-		if (!tdm_str_eq_c(&v->host, src_ip))
-			tdm_buf_printf(&b, ";received=%s", src_ip);
-		tdm_buf_append(&b, vend, (size_t)(h->value.s + h->value.len - vend));
-		rc = b.err ? b.err : tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs),
-				&(struct tdm_str){ b.data, b.len });
-		tdm_buf_free(&b);
+		if (!tdm_str_eq_c(&v->host, src_ip)) {
+			tdm_buf_append(b, ";received=", 10);
+			tdm_buf_append_c(b, src_ip);
+		}
+		tdm_buf_append(b, vend, (size_t)(h->value.s + h->value.len - vend));
+		rc = b->err ? b->err : tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs),
+				&(struct tdm_str){ b->data, b->len });
 	}
 	if (!rc && req->max_forwards > 0) {
 		h = tdm_sip_msg_hdr(req, TDM_HDR_MAX_FORWARDS);
-		snprintf(num, sizeof(num), "%d", req->max_forwards - 1);
-		rc = tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs), TDM_STRP(num));
+		rc = tdm_sip_edit_set_hdr(e, (uint32_t)(h - req->hdrs),
+			&(struct tdm_str){ num, (size_t)(px_put_dec(num,
+				(uint32_t)(req->max_forwards - 1)) - num) });
 	} else if (!rc && req->max_forwards < 0) {
 		rc = tdm_sip_edit_add_hdr(e, &TDM_STR("Max-Forwards"), &TDM_STR("70"),
 					  false);
@@ -143,7 +148,7 @@ static void relay(struct tdm_proxy *p, struct tdm_sip_msg *req,
 	px->prog = p->prog;
 	tdm_scr_program_ref(px->prog);
 	px->source = x->source;
-	snprintf(px->source_ip, sizeof(px->source_ip), "%s", ip);
+	memcpy(px->source_ip, ip, strnlen(ip, sizeof(px->source_ip) - 1) + 1);
 	px->source.ip = tdm_str_c(px->source_ip);
 	px->txn_vars = x->txn_vars;
 	px->core_edits = ce;
@@ -218,8 +223,8 @@ void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		reply_local(p, req, rcv, 500, &TDM_STR("No Routing Script"), NULL);
 		return;
 	}
-	tdm_addr_format_ip(&rcv->src, ip, sizeof(ip));
-	if (tdm_sip_edits_new(&ce, req) || core_edits(req, rcv, ip, ce)) {
+	px_format_ip(&rcv->src, ip);
+	if (tdm_sip_edits_new(&ce, req) || core_edits(p, req, rcv, ip, ce)) {
 		reply_local(p, req, rcv, 500, NULL, NULL);
 		return;
 	}

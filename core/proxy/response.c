@@ -14,22 +14,32 @@ int px_forward_response(struct px *px, struct tdm_sip_msg *resp,
 			struct tdm_sip_edits *extra)
 {
 	struct tdm_sip_edits *e, *lists[2];
-	struct tdm_buf b = { 0 };
+	const struct tdm_sip_via *v;
+	struct tdm_buf *b;
 	unsigned n = 0;
 	int rc;
 
 	if (!px->srv)
 		return -ENOTCONN;
+	if (tdm_sip_msg_vias(resp, &v) || !v->next) {
+		/* a UAS that answered with our Via alone (one that copied the
+		 * Vias of our CANCEL into its 487, say): nothing upstream
+		 * could route it, so the transaction answers with the same
+		 * status itself */
+		if (resp->status < 200)
+			return -EBADMSG;
+		return tdm_srv_reply(px->srv, resp->status, &resp->reason, NULL);
+	}
 	if ((rc = tdm_sip_edits_new(&e, resp)) ||
 	    (rc = px_edit_pop_first(e, resp, TDM_HDR_VIA)))
 		return rc ? rc : -EBADMSG;
 	lists[n++] = e;
 	if (extra)
 		lists[n++] = extra;
-	rc = tdm_sip_build(resp, lists, n, &b);
+	b = px_scratch(px->p); /* the transaction copies what it keeps */
+	rc = tdm_sip_build(resp, lists, n, b);
 	if (!rc)
-		rc = tdm_srv_send_reply(px->srv, resp->status, b.data, b.len);
-	tdm_buf_free(&b);
+		rc = tdm_srv_send_reply(px->srv, resp->status, b->data, b->len);
 	return rc;
 }
 
@@ -125,9 +135,7 @@ static void drop_finals(struct px *px)
 	for (struct px_branch *b = px->branches; b; b = b->next) {
 		tdm_sip_msg_free(b->final);
 		b->final = NULL;
-		tdm_free(b->targets);
-		b->targets = NULL;
-		b->ntargets = 0;
+		px_branch_targets_free(b);
 	}
 }
 

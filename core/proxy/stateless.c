@@ -17,14 +17,16 @@ static void stateless_tag(const struct tdm_sip_msg *req, char tag[20])
 	uint32_t h = tdm_str_hash(&req->call_id) ^ tdm_str_hash(&req->from_tag) ^
 		     req->cseq.num * 2654435761u;
 
-	snprintf(tag, 20, "sl%08x", h);
+	tag[0] = 's';
+	tag[1] = 'l';
+	*px_put_hex(tag + 2, h, 8) = '\0'; /* "sl%08x" */
 }
 
 int px_reply_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		       const struct tdm_rcv *rcv, unsigned code,
 		       const struct tdm_str *reason, const struct tdm_str *extra)
 {
-	struct tdm_buf b = { 0 };
+	struct tdm_buf *b;
 	struct tdm_dest d;
 	char tag[20];
 	struct tdm_str t;
@@ -34,13 +36,13 @@ int px_reply_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		return 0; /* never answered */
 	stateless_tag(req, tag);
 	t = tdm_str_c(code > 100 ? tag : "");
-	rc = tdm_sip_reply_build(req, code, reason, &t, extra, NULL, &b);
+	b = px_scratch(p);
+	rc = tdm_sip_reply_build(req, code, reason, &t, extra, NULL, b);
 	if (!rc) {
 		tdm_srv_reply_dest(req, rcv, &d);
-		rc = tdm_txns_send(p->txns, &d, b.data, b.len);
+		rc = tdm_txns_send(p->txns, &d, b->data, b->len);
 		p->st.replies_local++;
 	}
-	tdm_buf_free(&b);
 	return rc;
 }
 
@@ -56,22 +58,23 @@ struct sl_fwd {
 static void sl_send(struct sl_fwd *f, const struct tdm_dns_target *t)
 {
 	struct tdm_dest d;
-	struct tdm_buf out = { 0 }, via = { 0 };
+	struct tdm_buf *out;
+	char via[PX_VIA_MAX];
+	size_t vlen;
 
-	if (px_dest_from_target(f->p, t, &d) ||
-	    px_via_value(d.listen, d.proto, f->branch, &via))
-		goto out;
+	if (px_dest_from_target(f->p, t, &d))
+		return;
+	vlen = px_via_value(d.listen, d.proto, f->branch, via);
 	d.sni = (struct tdm_str){ 0 };
-	tdm_buf_append(&out, f->msg.data, f->via_at);
-	tdm_buf_append_c(&out, "Via: ");
-	tdm_buf_append(&out, via.data, via.len);
-	tdm_buf_append_c(&out, "\r\n");
-	tdm_buf_append(&out, f->msg.data + f->via_at, f->msg.len - f->via_at);
-	if (!out.err && !tdm_txns_send(f->p->txns, &d, out.data, out.len))
+	out = px_scratch(f->p); /* the send copies it */
+	tdm_buf_reserve(out, f->msg.len + vlen + 7);
+	tdm_buf_append(out, f->msg.data, f->via_at);
+	tdm_buf_append(out, "Via: ", 5);
+	tdm_buf_append(out, via, vlen);
+	tdm_buf_append(out, "\r\n", 2);
+	tdm_buf_append(out, f->msg.data + f->via_at, f->msg.len - f->via_at);
+	if (!out->err && !tdm_txns_send(f->p->txns, &d, out->data, out->len))
 		f->p->st.forwarded_stateless++;
-out:
-	tdm_buf_free(&via);
-	tdm_buf_free(&out);
 }
 
 static void sl_dns_done(void *arg, const struct tdm_dns_result *res)
@@ -94,8 +97,9 @@ static void stateless_branch(struct tdm_proxy *p, const struct tdm_sip_msg *req,
 	size_t n = tdm_txn_branch_prefix(p->worker, px_loop_hash(req, &req->ruri),
 					 buf);
 
-	snprintf(buf + n, TDM_TXN_BRANCH_MAX - n, ".s%x",
-		 tdm_str_hash(&req->via1.value));
+	buf[n] = '.';
+	buf[n + 1] = 's';
+	*px_put_hex(buf + n + 2, tdm_str_hash(&req->via1.value), 0) = '\0';
 }
 
 int px_forward_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
@@ -162,21 +166,19 @@ void px_response_stateless(struct tdm_proxy *p, struct tdm_sip_msg *resp)
 {
 	const struct tdm_sip_via *v;
 	struct tdm_sip_edits *e;
-	struct tdm_buf b = { 0 };
+	struct tdm_buf *b = px_scratch(p); /* the send copies it */
 	struct tdm_dest d;
 
 	if (tdm_txn_branch_worker(&resp->via1.branch) < 0 ||
 	    tdm_sip_msg_vias(resp, &v) || !v->next ||
 	    via_dest(p, v->next, &d) || tdm_sip_edits_new(&e, resp) ||
 	    px_edit_pop_first(e, resp, TDM_HDR_VIA) ||
-	    tdm_sip_build(resp, &e, 1, &b)) {
+	    tdm_sip_build(resp, &e, 1, b)) {
 		p->st.dropped++;
-		tdm_buf_free(&b);
 		return;
 	}
-	if (!tdm_txns_send(p->txns, &d, b.data, b.len))
+	if (!tdm_txns_send(p->txns, &d, b->data, b->len))
 		p->st.responses_stateless++;
-	tdm_buf_free(&b);
 }
 
 /* ---- 400 for what does not parse ------------------------------------------ */
@@ -219,7 +221,6 @@ void tdm_proxy_bad_message(struct tdm_proxy *p, const char *data, size_t len,
 	};
 	struct tdm_str lines[5];
 	struct tdm_buf b = { 0 };
-	struct tdm_sip_msg *m;
 	struct tdm_dest d = { .proto = rcv->proto, .addr = rcv->src,
 			      .conn_id = rcv->conn_id, .listen = rcv->listen };
 
@@ -239,11 +240,9 @@ void tdm_proxy_bad_message(struct tdm_proxy *p, const char *data, size_t len,
 		tdm_buf_append_c(&b, "\r\n");
 	}
 	tdm_buf_append_c(&b, "Content-Length: 0\r\n\r\n");
-	/* echoed lines may themselves be what is broken: answer only with
-	 * a response that parses (a peer could not match anything else) */
-	if (!b.err && !tdm_sip_msg_parse(&m, NULL, b.data, b.len, NULL, NULL)) {
-		tdm_sip_msg_free(m);
+	/* the echoed lines may themselves be what is broken (a bad CSeq):
+	 * the peer gets the reason all the same */
+	if (!b.err)
 		tdm_txns_send(p->txns, &d, b.data, b.len);
-	}
 	tdm_buf_free(&b);
 }

@@ -91,13 +91,28 @@ static void put_appended(struct tdm_buf *out, struct tdm_sip_edits *const *lists
 			put_new(out, h);
 }
 
+/* len in decimal into num (no printf on the per-message path); returns
+ * the number of digits. */
+static int dec(char num[24], size_t len)
+{
+	char d[24];
+	int n = 0, k = 0;
+
+	do
+		d[n++] = (char)('0' + len % 10);
+	while ((len /= 10));
+	while (n)
+		num[k++] = d[--n];
+	return k;
+}
+
 /* The Content-Length line: copied when it already says the right thing,
  * else rebuilt keeping the name and separator as they were on the wire. */
 static void put_clen(struct tdm_buf *out, const struct tdm_sip_hdr *h,
 		     size_t len)
 {
 	char num[24];
-	int k = snprintf(num, sizeof(num), "%zu", len);
+	int k = dec(num, len);
 
 	if (h->value.len == (size_t)k && !memcmp(h->value.s, num, (size_t)k)) {
 		tdm_buf_append_str(out, &h->line);
@@ -146,6 +161,29 @@ static bool put_headers(struct tdm_buf *out, const struct tdm_sip_msg *m,
 	return clen;
 }
 
+/* What the lists add to the received bytes, about: new header lines, new
+ * values (the old ones are counted with the received bytes), the new
+ * Request-URI. An estimate for reserving the output once. */
+static size_t new_len(const struct tdm_sip_msg *m, struct tdm_sip_edits *const *lists,
+		      unsigned n, const struct merged *mg)
+{
+	size_t len = mg->ruri ? mg->ruri->len : 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		const struct tdm_sip_edits *e = lists[k];
+		for (const struct sip_new_hdr *h = e->prepend; h; h = h->next)
+			len += h->name.len + h->value.len + 4;
+		for (const struct sip_new_hdr *h = e->append; h; h = h->next)
+			len += h->name.len + h->value.len + 4;
+		if (!e->hdr)
+			continue;
+		for (uint32_t i = 0; i < m->hdr_count; i++)
+			if (e->hdr[i].op == HDR_SET)
+				len += e->hdr[i].value.len;
+	}
+	return len;
+}
+
 /* Start line, with the new Request-URI spliced in, and its line ending. */
 static void put_start(struct tdm_buf *out, const struct tdm_sip_msg *m,
 		      const struct tdm_str *ruri, const char *hdrs)
@@ -177,12 +215,21 @@ int tdm_sip_build(const struct tdm_sip_msg *m, struct tdm_sip_edits *const *list
 	hdrs = m->hdrs[0].line.s;
 	hdrs_end = m->hdrs[m->hdr_count - 1].line.s +
 		   m->hdrs[m->hdr_count - 1].line.len;
+	/* one allocation for the whole message (instead of doubling from
+	 * 256 bytes): the received bytes, the new values, and room for a
+	 * replaced Request-URI and a Content-Length line */
+	tdm_buf_reserve(out, (size_t)(m->body.s - m->start_line.s) +
+				     mg.body->len + new_len(m, lists, n, &mg) + 48);
 	put_start(out, m, mg.ruri, hdrs);
 	put_prepended(out, lists, n);
 	clen = put_headers(out, m, lists, n, mg.body->len);
 	put_appended(out, lists, n);
-	if (!clen)
-		tdm_buf_printf(out, "Content-Length: %zu\r\n", mg.body->len);
+	if (!clen) {
+		char line[48] = "Content-Length: ";
+		int k = dec(line + 16, mg.body->len);
+		memcpy(line + 16 + k, "\r\n", 2);
+		tdm_buf_append(out, line, (size_t)k + 18);
+	}
 	tdm_buf_append(out, hdrs_end, (size_t)(m->body.s - hdrs_end));
 	tdm_buf_append_str(out, mg.body);
 	return out->err;

@@ -3,6 +3,7 @@
  * must echo, written with their canonical names and the request's values,
  * so a stateless 4xx or a 100 Trying costs one buffer and no parsing. */
 #include <errno.h>
+#include <string.h>
 #include <tandem/sip.h>
 #include "sip_impl.h"
 
@@ -23,6 +24,21 @@ static bool valid_token(const struct tdm_str *t)
 		if (!sip_is_token(t->s[i]))
 			return false;
 	return true;
+}
+
+/* Writes v in decimal at p; returns the end. (No printf on the per-message
+ * path: a call costs more than the rest of a short reply.) */
+static char *put_dec(char *p, size_t v)
+{
+	char d[24];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = d[--n];
+	return p;
 }
 
 /* "Name: value" CRLF for every header of this id, in order. */
@@ -76,7 +92,8 @@ int tdm_sip_reply_build(const struct tdm_sip_msg *req, unsigned code,
 			const struct tdm_str *body, struct tdm_buf *out)
 {
 	struct tdm_str r = reason ? *reason : tdm_str_c(tdm_sip_reason_phrase(code));
-	size_t body_len = body ? body->len : 0;
+	size_t body_len = body ? body->len : 0, hdrs_len = 0;
+	char line[48], *p;
 
 	if (!req->is_request || code < 100 || code > 699 || !valid_reason(&r) ||
 	    (to_tag && !valid_token(to_tag)))
@@ -86,7 +103,19 @@ int tdm_sip_reply_build(const struct tdm_sip_msg *req, unsigned code,
 	    (extra->len < 2 || extra->s[extra->len - 2] != '\r' ||
 	     extra->s[extra->len - 1] != '\n'))
 		return -EINVAL;
-	tdm_buf_printf(out, "SIP/2.0 %u ", code);
+	/* one allocation for the whole reply: the echoed headers are at
+	 * most the request's header block (compact names grow by 3 bytes;
+	 * a short estimate only costs a later growth) */
+	if (req->hdr_count)
+		hdrs_len = (size_t)(req->hdrs[req->hdr_count - 1].line.s -
+				    req->hdrs[0].line.s) +
+			   req->hdrs[req->hdr_count - 1].line.len;
+	tdm_buf_reserve(out, hdrs_len + r.len + (extra ? extra->len : 0) +
+				     body_len + 96);
+	memcpy(line, "SIP/2.0 ", 8);
+	p = put_dec(line + 8, code);
+	*p++ = ' ';
+	tdm_buf_append(out, line, (size_t)(p - line));
 	tdm_buf_append_str(out, &r);
 	tdm_buf_append(out, "\r\n", 2);
 	put_all(out, req, TDM_HDR_VIA, "Via");
@@ -99,7 +128,10 @@ int tdm_sip_reply_build(const struct tdm_sip_msg *req, unsigned code,
 		put_one(out, req, TDM_HDR_TIMESTAMP, "Timestamp");
 	if (extra)
 		tdm_buf_append_str(out, extra);
-	tdm_buf_printf(out, "Content-Length: %zu\r\n\r\n", body_len);
+	memcpy(line, "Content-Length: ", 16);
+	p = put_dec(line + 16, body_len);
+	memcpy(p, "\r\n\r\n", 4);
+	tdm_buf_append(out, line, (size_t)(p + 4 - line));
 	if (body)
 		tdm_buf_append_str(out, body);
 	return out->err;

@@ -54,6 +54,7 @@ void tdm_txns_free(struct tdm_txns *t)
 	tdm_hash_free(&t->srv);
 	tdm_hash_free(&t->cli);
 	tdm_hash_free(&t->cli_cookie);
+	tdm_buf_free(&t->scratch);
 	tdm_free(t);
 }
 
@@ -99,19 +100,41 @@ int tdm_txns_send(struct tdm_txns *t, const struct tdm_dest *d,
 
 static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
+static const char hex[] = "0123456789abcdef";
+
+/* Written by hand, not with snprintf: a branch is made for every request
+ * relayed, and formatting cost more than the rest of the branch. */
 size_t tdm_txn_branch_prefix(unsigned worker, uint32_t loop_hash, char *buf)
 {
-	return (size_t)snprintf(buf, TDM_TXN_BRANCH_MAX, OURS "%c%c%08x",
-				b36[worker / 36 % 36], b36[worker % 36], loop_hash);
+	memcpy(buf, OURS, OURS_LEN);
+	buf[OURS_LEN] = b36[worker / 36 % 36];
+	buf[OURS_LEN + 1] = b36[worker % 36];
+	for (unsigned i = 0; i < 8; i++)
+		buf[HASH_AT + i] = hex[loop_hash >> (28 - 4 * i) & 0xf];
+	buf[DOT_AT] = '\0';
+	return DOT_AT;
+}
+
+size_t tdm_txn_hex(char *buf, uint64_t v)
+{
+	char d[16];
+	size_t n = 0, k = 0;
+
+	do
+		d[n++] = hex[v & 0xf];
+	while ((v >>= 4));
+	while (n)
+		buf[k++] = d[--n];
+	buf[k] = '\0';
+	return k;
 }
 
 size_t tdm_txn_branch(struct tdm_txns *t, uint32_t loop_hash, char *buf)
 {
 	size_t n = tdm_txn_branch_prefix(t->worker, loop_hash, buf);
 
-	n += (size_t)snprintf(buf + n, TDM_TXN_BRANCH_MAX - n, ".%llx",
-			      (unsigned long long)t->next_id++);
-	return n;
+	buf[n++] = '.';
+	return n + tdm_txn_hex(buf + n, t->next_id++);
 }
 
 static bool ours(const struct tdm_str *b)

@@ -34,28 +34,42 @@ void tdm_txn_srv_key(struct tdm_srv_key *k, const struct tdm_sip_msg *m)
 	};
 }
 
-/* Copies the key's strings into one block it owns, so the request can
- * go. 0 or -ENOMEM (the key is then unchanged). */
-int tdm_txn_srv_key_own(struct tdm_srv_key *k)
-{
-	struct tdm_str *f[] = { &k->branch, &k->host, &k->call_id, &k->from_tag,
-				&k->to_tag, &k->ruri, &k->via_value,
-				&k->method_name };
-	size_t n = sizeof(f) / sizeof(f[0]), len = 0;
-	char *p;
+#define KEY_FIELDS(k) { &(k)->branch, &(k)->host, &(k)->call_id, &(k)->from_tag, \
+			&(k)->to_tag, &(k)->ruri, &(k)->via_value, &(k)->method_name }
 
-	for (size_t i = 0; i < n; i++)
+size_t tdm_txn_srv_key_len(struct tdm_srv_key *k)
+{
+	struct tdm_str *f[] = KEY_FIELDS(k);
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		len += f[i]->len;
-	p = tdm_malloc(len ? len : 1);
-	if (!p)
-		return -ENOMEM;
-	k->copy = p;
-	for (size_t i = 0; i < n; i++) {
+	return len;
+}
+
+void tdm_txn_srv_key_copy(struct tdm_srv_key *k, char *p)
+{
+	struct tdm_str *f[] = KEY_FIELDS(k);
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (f[i]->len)
 			memcpy(p, f[i]->s, f[i]->len);
 		f[i]->s = p;
 		p += f[i]->len;
 	}
+}
+
+/* Copies the key's strings into one block it owns, so the request can
+ * go. 0 or -ENOMEM (the key is then unchanged). */
+int tdm_txn_srv_key_own(struct tdm_srv_key *k)
+{
+	size_t len = tdm_txn_srv_key_len(k);
+	char *p = tdm_malloc(len ? len : 1);
+
+	if (!p)
+		return -ENOMEM;
+	k->copy = p;
+	tdm_txn_srv_key_copy(k, p);
 	return 0;
 }
 

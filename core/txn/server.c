@@ -149,8 +149,16 @@ int tdm_srv_new(struct tdm_txns *t, struct tdm_sip_msg *req,
 	tdm_srv_reply_dest(req, rcv, &s->reply_to);
 	tdm_timer_init(&s->retx, srv_timer_g, s);
 	tdm_timer_init(&s->end, srv_timer_end, s);
-	snprintf(s->to_tag, sizeof(s->to_tag), "%x.%llx", h,
-		 (unsigned long long)t->next_id++);
+	{ /* "%x.%llx" of the hash and a counter, without printf */
+		size_t n = tdm_txn_hex(s->to_tag, h);
+		s->to_tag[n++] = '.';
+		if (t->next_id >> 40) /* over 10 digits: cut to to_tag[20] as before */
+			snprintf(s->to_tag + n, sizeof(s->to_tag) - n, "%llx",
+				 (unsigned long long)t->next_id);
+		else
+			tdm_txn_hex(s->to_tag + n, t->next_id);
+		t->next_id++;
+	}
 	tdm_hash_insert(&t->srv, &s->hn, h);
 	s->active = true;
 	t->active++;
@@ -237,13 +245,43 @@ static void compact(struct tdm_srv *s)
 {
 	struct tdm_txns *t = s->t;
 
-	if (!s->req || tdm_txn_srv_key_own(&s->key))
+	if (!s->req || (!s->key_in_last && tdm_txn_srv_key_own(&s->key)))
 		return;
 	if (t->user.srv_request_gone)
 		t->user.srv_request_gone(t->user_arg, s);
 	tdm_sip_msg_free(s->req);
 	s->req = NULL;
 	tdm_buf_shrink(&s->last);
+}
+
+/* Keeps the response sent for retransmissions. A provisional one is
+ * kept until the final one (room for a bigger one is made once). The
+ * final one stays until the transaction ends: when the request is still
+ * held (it goes right after, see compact()) it gets one block of its
+ * exact size followed by a copy of the matching key's strings, which is
+ * all a compacted transaction keeps. */
+static void keep_last(struct tdm_srv *s, const char *data, size_t len, bool final)
+{
+	struct tdm_buf *b = &s->last;
+
+	if (final && s->req && !s->key_in_last) {
+		size_t klen = tdm_txn_srv_key_len(&s->key);
+		char *p = tdm_malloc(len + 1 + klen);
+		if (p) {
+			memcpy(p, data, len);
+			p[len] = '\0';
+			tdm_buf_free(b);
+			*b = (struct tdm_buf){ p, len, len + 1, 0 };
+			tdm_txn_srv_key_copy(&s->key, p + len + 1);
+			s->key_in_last = true;
+			return;
+		}
+	}
+	b->len = 0;
+	if (!final && b->cap < len + 1)
+		tdm_buf_reserve(b, len < 1024 ? 1024 : len);
+	if (tdm_buf_append(b, data, len))
+		b->len = 0;
 }
 
 int tdm_srv_send_reply(struct tdm_srv *s, unsigned code, const char *data,
@@ -256,9 +294,7 @@ int tdm_srv_send_reply(struct tdm_srv *s, unsigned code, const char *data,
 		return -EALREADY;
 	rc = s->t->send(s->t->send_arg, &s->reply_to, data, len, 0);
 	if (s->state != SRV_ACCEPTED) {
-		s->last.len = 0;
-		if (tdm_buf_append(&s->last, data, len))
-			s->last.len = 0;
+		keep_last(s, data, len, code >= 200);
 		s->status = code;
 	}
 	if (code >= 200 && s->state < SRV_COMPLETED) {
@@ -273,15 +309,15 @@ int tdm_srv_send_reply(struct tdm_srv *s, unsigned code, const char *data,
 int tdm_srv_reply(struct tdm_srv *s, unsigned code, const struct tdm_str *reason,
 		  const struct tdm_str *extra)
 {
-	struct tdm_buf b = { 0 };
+	struct tdm_buf *b = &s->t->scratch; /* reused: no allocation */
 	struct tdm_str tag = tdm_str_c(code > 100 ? s->to_tag : "");
 	int rc;
 
 	if (!s->req)
 		return -EALREADY; /* answered: the request went (compact) */
-	rc = tdm_sip_reply_build(s->req, code, reason, &tag, extra, NULL, &b);
+	tdm_buf_reset(b);
+	rc = tdm_sip_reply_build(s->req, code, reason, &tag, extra, NULL, b);
 	if (!rc)
-		rc = tdm_srv_send_reply(s, code, b.data, b.len);
-	tdm_buf_free(&b);
+		rc = tdm_srv_send_reply(s, code, b->data, b->len);
 	return rc;
 }

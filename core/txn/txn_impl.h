@@ -47,6 +47,8 @@ struct tdm_srv {
 	struct tdm_timer retx;     /* G */
 	struct tdm_timer end;      /* H, I, J, Accepted linger */
 	char to_tag[20];
+	bool key_in_last;          /* the key's strings follow last's bytes
+				    * in its block (compacted) */
 	void *user;
 };
 
@@ -94,6 +96,8 @@ struct tdm_txns {
 	uint64_t next_id;
 	uint64_t active;           /* transactions not yet completed */
 	struct tdm_txn_stats st;
+	struct tdm_buf scratch;    /* responses built here, reused (the send
+				    * copies them) */
 };
 
 static inline struct tdm_wheel *txn_wheel(const struct tdm_txns *t)
@@ -111,6 +115,14 @@ bool tdm_txn_srv_eq(const struct tdm_srv *s, const struct tdm_sip_msg *m,
 
 void tdm_txn_srv_key(struct tdm_srv_key *k, const struct tdm_sip_msg *m);
 int tdm_txn_srv_key_own(struct tdm_srv_key *k);
+/* The bytes of the key's strings, and copying them to p (the key then
+ * points there). */
+size_t tdm_txn_srv_key_len(struct tdm_srv_key *k);
+void tdm_txn_srv_key_copy(struct tdm_srv_key *k, char *p);
+
+/* v in lower-case hex, NUL-terminated (at most 16 digits); returns the
+ * number of digits (engine.c). */
+size_t tdm_txn_hex(char *buf, uint64_t v);
 
 void tdm_srv_free(struct tdm_srv *s);
 void tdm_cli_free(struct tdm_cli *c);

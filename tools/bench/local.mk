@@ -4,8 +4,18 @@ noinst_PROGRAMS += tools/bench/bench_parse
 tools_bench_bench_parse_SOURCES = %reldir%/bench_parse.c
 tools_bench_bench_parse_CPPFLAGS = $(AM_CPPFLAGS) -DTDM_TESTS_DIR='"$(abs_top_srcdir)/tests"'
 tools_bench_bench_parse_LDADD = core/libtandemcore.la
-EXTRA_DIST += %reldir%/README.md
+EXTRA_DIST += %reldir%/README.md %reldir%/sip-bench %reldir%/sipp %reldir%/kamailio \
+	%reldir%/routes
 
 noinst_PROGRAMS += tools/bench/bench_script
 tools_bench_bench_script_SOURCES = %reldir%/bench_script.c
 tools_bench_bench_script_LDADD = core/libtandemcore.la
+
+# bench_proxy counts allocations by wrapping the counting allocator at
+# link time (GNU ld --wrap): every call from the core library goes
+# through the benchmark's counters first.
+noinst_PROGRAMS += tools/bench/bench_proxy
+tools_bench_bench_proxy_SOURCES = %reldir%/bench_proxy.c
+tools_bench_bench_proxy_LDFLAGS = \
+	-Wl,--wrap=tdm_malloc,--wrap=tdm_calloc,--wrap=tdm_realloc
+tools_bench_bench_proxy_LDADD = core/libtandemcore.la
