@@ -162,7 +162,9 @@ static int numeric_target(const struct tdm_uri *u, struct tdm_dns_result *r)
 	struct tdm_str host = u->maddr.len ? u->maddr : u->host;
 	uint16_t port = u->port;
 
-	memset(r, 0, sizeof(*r));
+	r->err = 0; /* only the first target is filled: no 6 KB memset */
+	r->n = 0;
+	memset(&r->t[0], 0, sizeof(r->t[0]));
 	r->t[0].proto = tls ? TDM_PROTO_TLS : TDM_PROTO_UDP;
 	if (u->transport.len) {
 		r->t[0].proto = tdm_proto_parse(&u->transport);
@@ -190,10 +192,18 @@ int px_resolve(struct tdm_proxy *p, const struct tdm_uri *u, tdm_dns_fn *fn,
 	       void *arg)
 {
 	struct tdm_dns_result r;
+	const struct tdm_str *h = u->maddr.len ? &u->maddr : &u->host;
+	bool literal = h->len && ((h->s[0] >= '0' && h->s[0] <= '9') ||
+				  memchr(h->s, ':', h->len));
 
-	if (p->dns)
+	/* an IP literal needs no resolver (RFC 3263 §4.2): answered here,
+	 * without the resolver's request state */
+	if (p->dns && !(literal && (u->scheme == TDM_URI_SIP ||
+				    u->scheme == TDM_URI_SIPS)))
 		return tdm_dns_resolve(p->dns, u, fn, arg);
 	r.err = numeric_target(u, &r);
+	if (r.err == -ENOENT && p->dns) /* "1example.com": a name after all */
+		return tdm_dns_resolve(p->dns, u, fn, arg);
 	fn(arg, &r);
 	return 1;
 }
