@@ -7,34 +7,6 @@
 #include <string.h>
 #include "proxy/proxy_impl.h"
 
-static void line(struct tdm_buf *b, const char *name, const struct tdm_str *v)
-{
-	tdm_buf_append_c(b, name);
-	tdm_buf_append_str(b, v);
-	tdm_buf_append(b, "\r\n", 2);
-}
-
-/* §9.1: the Request-URI, Call-ID, To, From, CSeq number and the top Via
- * of the request being cancelled, and its Route set. */
-static int build_cancel(struct tdm_sip_msg *r, struct tdm_buf *b)
-{
-	const struct tdm_sip_hdr *h;
-
-	tdm_buf_printf(b, "CANCEL %.*s SIP/2.0\r\n", TDM_STR_FMT(&r->ruri));
-	line(b, "Via: ", &r->via1.value);
-	for (h = tdm_sip_msg_hdr(r, TDM_HDR_ROUTE); h; h = tdm_sip_msg_hdr_next(r, h))
-		line(b, "Route: ", &h->value);
-	tdm_buf_append_c(b, "Max-Forwards: 70\r\n");
-	if ((h = tdm_sip_msg_hdr(r, TDM_HDR_FROM)))
-		line(b, "From: ", &h->value);
-	if ((h = tdm_sip_msg_hdr(r, TDM_HDR_TO)))
-		line(b, "To: ", &h->value);
-	line(b, "Call-ID: ", &r->call_id);
-	tdm_buf_printf(b, "CSeq: %u CANCEL\r\nContent-Length: 0\r\n\r\n",
-		       (unsigned)r->cseq.num);
-	return b->err;
-}
-
 void px_cancel_branch(struct px_branch *b)
 {
 	struct tdm_sip_msg *r;
@@ -51,7 +23,7 @@ void px_cancel_branch(struct px_branch *b)
 	b->cancel_wanted = false;
 	r = tdm_cli_request_msg(b->cli);
 	branch = tdm_cli_branch(b->cli);
-	if (r && !build_cancel(r, &msg) &&
+	if (r && !tdm_txn_build_hop(r, "CANCEL", r, &msg) &&
 	    !tdm_cli_new(b->px->p->txns, TDM_SIP_CANCEL, &branch,
 			 tdm_cli_dest(b->cli), msg.data, msg.len, b, &c)) {
 		b->cancel_cli = c;

@@ -212,31 +212,35 @@ static void line(struct tdm_buf *b, const char *name, const struct tdm_str *v)
 	tdm_buf_append(b, "\r\n", 2);
 }
 
-/* The ACK for a non-2xx final response (§17.1.1.3): the request's
- * Request-URI, top Via, Route set, From, Call-ID and CSeq number, and the
- * response's To. */
-static int build_ack(struct tdm_cli *c, const struct tdm_sip_msg *resp)
+int tdm_txn_build_hop(const struct tdm_sip_msg *r, const char *method,
+		      const struct tdm_sip_msg *to_from, struct tdm_buf *b)
 {
-	struct tdm_sip_msg *r = tdm_cli_request_msg(c);
 	const struct tdm_sip_hdr *h;
-	struct tdm_buf *b = &c->ack;
 
-	if (!r)
-		return -ENOMEM;
-	b->len = 0;
-	tdm_buf_printf(b, "ACK %.*s SIP/2.0\r\n", TDM_STR_FMT(&r->ruri));
+	tdm_buf_printf(b, "%s %.*s SIP/2.0\r\n", method, TDM_STR_FMT(&r->ruri));
 	line(b, "Via: ", &r->via1.value);
 	for (h = tdm_sip_msg_hdr(r, TDM_HDR_ROUTE); h; h = tdm_sip_msg_hdr_next(r, h))
 		line(b, "Route: ", &h->value);
 	tdm_buf_append_c(b, "Max-Forwards: 70\r\n");
 	if ((h = tdm_sip_msg_hdr(r, TDM_HDR_FROM)))
 		line(b, "From: ", &h->value);
-	if ((h = tdm_sip_msg_hdr(resp, TDM_HDR_TO)))
+	if ((h = tdm_sip_msg_hdr(to_from, TDM_HDR_TO)))
 		line(b, "To: ", &h->value);
 	line(b, "Call-ID: ", &r->call_id);
-	tdm_buf_printf(b, "CSeq: %u ACK\r\nContent-Length: 0\r\n\r\n",
-		       (unsigned)r->cseq.num);
+	tdm_buf_printf(b, "CSeq: %u %s\r\nContent-Length: 0\r\n\r\n",
+		       (unsigned)r->cseq.num, method);
 	return b->err;
+}
+
+/* The ACK for a non-2xx final response (§17.1.1.3): the response's To. */
+static int build_ack(struct tdm_cli *c, const struct tdm_sip_msg *resp)
+{
+	struct tdm_sip_msg *r = tdm_cli_request_msg(c);
+
+	if (!r)
+		return -ENOMEM;
+	c->ack.len = 0;
+	return tdm_txn_build_hop(r, "ACK", resp, &c->ack);
 }
 
 /* An INVITE transaction got a response. Returns true when the user

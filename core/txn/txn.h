@@ -156,6 +156,13 @@ unsigned tdm_cli_status(const struct tdm_cli *c);
  * or ACK); NULL when out of memory. */
 struct tdm_sip_msg *tdm_cli_request_msg(struct tdm_cli *c);
 
+/* Appends the hop-by-hop request `method` (ACK or CANCEL) for request r
+ * (RFC 3261 §17.1.1.3, §9.1): r's Request-URI, top Via, Route set, From,
+ * Call-ID and CSeq number, and the To of to_from (the response for an
+ * ACK, r itself for a CANCEL). 0 or -ENOMEM. */
+int tdm_txn_build_hop(const struct tdm_sip_msg *r, const char *method,
+		      const struct tdm_sip_msg *to_from, struct tdm_buf *b);
+
 /* Dispatches a response to its client transaction. Returns 1 when it
  * matched (handled), 0 when no transaction matched (the caller forwards
  * it statelessly, §16.7). The message stays the caller's. */
