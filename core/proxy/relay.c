@@ -143,6 +143,17 @@ static void branch_resolved(void *arg, const struct tdm_dns_result *res)
 
 	b->dns_pending = false;
 	if (res->err || !res->n || !px->srv || px->cancelled) {
+		struct tdm_log_rec r;
+		if (px->srv && !px->cancelled &&
+		    tdm_log_begin(&r, &tdm_log_proxy, TDM_LOG_INFO,
+				  "next hop unresolvable")) {
+			tdm_log_str(&r, "uri", &b->next_hop);
+			tdm_log_cstr(&r, "error", tdm_strerror(res->err ? res->err
+							       : -ENOENT));
+			if (px->req)
+				tdm_log_str(&r, "call_id", &px->req->call_id);
+			tdm_log_end(&r);
+		}
 		px_branch_final(b, 478, NULL);
 	} else if (!(b->targets = res->n == 1 ? &b->target1
 				   : tdm_malloc(res->n * sizeof(*b->targets)))) {

@@ -81,7 +81,10 @@ enum tdm_srv_match tdm_srv_match(struct tdm_txns *t, struct tdm_sip_msg *req,
 	if (!s)
 		return TDM_SRV_NEW;
 	t->st.absorbed++;
-	resend_last(s);
+	/* RFC 6026 §7.1: in Accepted, an INVITE retransmission is absorbed
+	 * silently; retransmitting the 2xx is the UAS's business */
+	if (s->state != SRV_ACCEPTED)
+		resend_last(s);
 	return TDM_SRV_ABSORBED;
 }
 
