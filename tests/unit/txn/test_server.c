@@ -269,11 +269,11 @@ static void test_txn_srv_invite_accepted(void)
 	CU_ASSERT_EQUAL(e.nsent, 4);
 	CU_ASSERT_EQUAL(tdm_srv_status(s), 200);
 
-	/* INVITE retransmission: absorbed (whatever goes back is a 2xx) */
+	/* INVITE retransmission: absorbed silently (RFC 6026 §7.1: the
+	 * UAS retransmits its 2xx, not the proxy) */
 	n = e.nsent;
 	CU_ASSERT_EQUAL(tx_srv_feed(&e, invite(VIA_UDP), &rcv), TDM_SRV_ABSORBED);
-	for (unsigned i = n; i < e.nsent; i++)
-		CU_ASSERT(strncmp(tx_sent_line(&e, i), "SIP/2.0 2", 9) == 0);
+	CU_ASSERT_EQUAL(e.nsent, n);
 	/* the ACK of a 2xx is end to end: new, for the TU */
 	CU_ASSERT_EQUAL(tx_srv_feed(&e, TX_REQ(.method = "ACK", .to_tag = "uas",
 					       .via = "SIP/2.0/UDP 127.0.0.1:5070;"
