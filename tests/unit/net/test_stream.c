@@ -29,27 +29,7 @@ static void setup(const struct tdm_stream_cfg *cfg)
 
 static void teardown(struct ts_srv *a, struct ts_srv *b)
 {
-	ts_drain(loop);
-	if (a)
-		ts_srv_close(a);
-	if (b)
-		ts_srv_close(b);
-	ts_drain(loop);
-	tdm_loop_free(loop);
-	loop = NULL;
-	tdm_stream_global_free();
-}
-
-struct count_arg {
-	struct ts_sink *k;
-	int n;
-};
-
-static bool got_n(void *arg)
-{
-	struct count_arg *c = arg;
-
-	return ts_sink_count(c->k) >= c->n;
+	ts_teardown(&loop, a, b);
 }
 
 static bool conn_gone(void *arg)
@@ -59,9 +39,7 @@ static bool conn_gone(void *arg)
 
 static bool wait_msgs(struct ts_srv *v, int n)
 {
-	struct count_arg c = { &v->sink, n };
-
-	return ts_run_until(loop, got_n, &c);
+	return ts_wait_msgs(loop, v, n);
 }
 
 static void framing(const char *ip)

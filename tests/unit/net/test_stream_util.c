@@ -463,3 +463,35 @@ size_t ts_sip(char *buf, size_t cap, const char *method, const char *body)
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
+
+struct count_arg {
+	struct ts_sink *k;
+	int n;
+};
+
+static bool got_n(void *arg)
+{
+	struct count_arg *c = arg;
+
+	return ts_sink_count(c->k) >= c->n;
+}
+
+bool ts_wait_msgs(struct tdm_loop *loop, struct ts_srv *v, int n)
+{
+	struct count_arg c = { &v->sink, n };
+
+	return ts_run_until(loop, got_n, &c);
+}
+
+void ts_teardown(struct tdm_loop **loop, struct ts_srv *a, struct ts_srv *b)
+{
+	ts_drain(*loop);
+	if (a)
+		ts_srv_close(a);
+	if (b)
+		ts_srv_close(b);
+	ts_drain(*loop);
+	tdm_loop_free(*loop);
+	*loop = NULL;
+	tdm_stream_global_free();
+}

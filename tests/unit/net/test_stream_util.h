@@ -65,6 +65,11 @@ int ts_srv_open(struct ts_srv *v, struct tdm_loop *loop, unsigned worker,
 int ts_srv_open_addr(struct ts_srv *v, struct tdm_loop *loop, unsigned worker,
 		     enum tdm_proto p, const struct tdm_addr *a);
 void ts_srv_close(struct ts_srv *v);
+/* Runs the loop until v's sink has received n messages (bounded). */
+bool ts_wait_msgs(struct tdm_loop *loop, struct ts_srv *v, int n);
+/* Closes a and b (either may be NULL), drains and frees *loop, and ends
+ * the stream layer: the end of every stream test. */
+void ts_teardown(struct tdm_loop **loop, struct ts_srv *a, struct ts_srv *b);
 
 /* Runs the loop until cond(arg) holds or the guard expires; returns the
  * final cond. */
