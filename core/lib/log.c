@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <tandem/log.h>
+#include <tandem/str.h>
 
 /* Room kept free at the end of every line for the truncation marker,
  * the closing brace and the newline. */
@@ -182,36 +183,6 @@ static bool put_raw(struct tdm_log_rec *r, const char *s, size_t n)
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at p (2-4 bytes), 0 if invalid
- * (overlong forms, surrogates and values above U+10FFFF included). */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 /* The escaped form of the unit starting at p: writes it to out (at
  * least 8 bytes) and returns its length; *used gets the bytes consumed. */
@@ -235,7 +206,7 @@ static size_t escape_unit(const unsigned char *p, size_t n, bool json,
 		out[0] = (char)c;
 		return 1;
 	}
-	ulen = utf8_len(p, n);
+	ulen = tdm_utf8_seq(p, n);
 	if (!ulen) {
 		memcpy(out, "\\ufffd", 6);
 		return 6;

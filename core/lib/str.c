@@ -127,3 +127,48 @@ uint32_t tdm_str_casehash(const struct tdm_str *s)
 		h = (h ^ (unsigned char)tdm_lower(s->s[i])) * 16777619u;
 	return h;
 }
+
+/* Length of the valid UTF-8 sequence at p (2-4 bytes), 0 if invalid
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+size_t tdm_utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+bool tdm_utf8_valid(const void *data, size_t len)
+{
+	const unsigned char *s = data;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n = s[i] < 0x80 ? 1 : tdm_utf8_seq(s + i, len - i);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}

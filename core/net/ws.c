@@ -344,53 +344,7 @@ bool tdm_ws_close_code_valid(unsigned code)
 
 /* ---- UTF-8 ----------------------------------------------------------*/
 
-/* Continuation bytes after lead byte c, or -1 when c cannot lead. */
-static int utf8_tail(unsigned c)
-{
-	if (c < 0x80)
-		return 0;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 1;
-	if (c >= 0xe0 && c <= 0xef)
-		return 2;
-	if (c >= 0xf0 && c <= 0xf4)
-		return 3;
-	return -1;
-}
-
-/* The second byte's range depends on the lead: this is what excludes
- * overlong forms, surrogates and code points above U+10FFFF. */
-static bool utf8_second_ok(unsigned c, unsigned b)
-{
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	return b >= lo && b <= hi;
-}
-
 bool tdm_ws_utf8_valid(const void *data, size_t len)
 {
-	const uint8_t *s = data;
-	size_t i = 0;
-
-	while (i < len) {
-		int n = utf8_tail(s[i]);
-
-		if (n < 0 || (size_t)n > len - i - 1)
-			return false;
-		if (n && !utf8_second_ok(s[i], s[i + 1]))
-			return false;
-		for (int k = 2; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-		i += (size_t)n + 1;
-	}
-	return true;
+	return tdm_utf8_valid(data, len);
 }

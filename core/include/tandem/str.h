@@ -53,6 +53,12 @@ TDM_API struct tdm_str tdm_str_sub(const struct tdm_str *s, size_t from, size_t 
 
 /* FNV-1a hashes for hash tables; the case variant folds ASCII letters. */
 TDM_API uint32_t tdm_str_hash(const struct tdm_str *s);
+/* Length of the valid UTF-8 sequence of 2-4 bytes at p (n bytes there),
+ * 0 when it is not one (overlong forms, surrogates and values above
+ * U+10FFFF included). For a lead byte >= 0x80. */
+TDM_API size_t tdm_utf8_seq(const unsigned char *p, size_t n);
+/* Whether data[0..len) is strict UTF-8 (RFC 3629). */
+TDM_API bool tdm_utf8_valid(const void *data, size_t len);
 TDM_API uint32_t tdm_str_casehash(const struct tdm_str *s);
 
 static inline char tdm_lower(char c)
