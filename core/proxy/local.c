@@ -95,7 +95,7 @@ size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN])
 
 /* Drops the first n values of the Route set: whole header lines, or the
  * leading values of a comma-separated line. */
-static int drop_routes(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
+int px_drop_routes(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
 		       unsigned n)
 {
 	const struct tdm_sip_hdr *h = tdm_sip_msg_hdr(m, TDM_HDR_ROUTE);
@@ -173,7 +173,7 @@ unsigned px_loose_route(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		*out_if = l;
 	}
 	if (pop)
-		drop_routes(e, req, pop);
+		px_drop_routes(e, req, pop);
 	if (pop < 2)
 		*out_if = NULL;
 	return pop;

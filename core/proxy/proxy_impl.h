@@ -144,6 +144,10 @@ size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN]);
  * named, else NULL. */
 unsigned px_loose_route(struct tdm_proxy *p, struct tdm_sip_msg *req,
 			struct tdm_sip_edits *e, const struct tdm_listen **out_if);
+/* Records the removal of the first n values of the Route set (whole
+ * lines, or the leading values of a comma-separated line). */
+int px_drop_routes(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,
+		   unsigned n);
 /* The URI the request goes to next (§16.6 steps 6-7): target when the
  * script named one, else the first Route value after the `popped` ones,
  * else ruri. */

@@ -41,6 +41,39 @@ static int add_record_route(struct px *px, struct tdm_sip_edits *e,
 	return rc;
 }
 
+/* §16.6 step 7: when the next hop is a strict router (its Route value
+ * has no ;lr), it becomes the Request-URI, leaves the Route set, and the
+ * Request-URI goes to the end of the Route set. */
+static int strict_next_hop(struct px *px, struct px_branch *b,
+			   struct tdm_sip_edits *be)
+{
+	const struct tdm_sip_addr_list *r = NULL;
+	unsigned skip = px->popped;
+	struct tdm_buf v = { 0 };
+	struct tdm_uri u;
+	int rc;
+
+	if (px->target.len || tdm_sip_msg_routes(px->req, TDM_HDR_ROUTE, &r))
+		return 0;
+	while (r && skip--)
+		r = r->next;
+	if (!r || tdm_uri_parse(&u, &r->addr.uri, NULL) || u.lr)
+		return 0;
+	tdm_buf_append_c(&v, "<");
+	tdm_buf_append_str(&v, &b->uri);
+	tdm_buf_append_c(&v, ">");
+	rc = v.err;
+	if (!rc)
+		rc = tdm_sip_edit_set_ruri(be, &r->addr.uri);
+	if (!rc)
+		rc = px_drop_routes(be, px->req, px->popped + 1);
+	if (!rc)
+		rc = tdm_sip_edit_add_hdr(be, &TDM_STR("Route"),
+					  &(struct tdm_str){ v.data, v.len }, false);
+	tdm_buf_free(&v);
+	return rc;
+}
+
 /* Serialises the branch's request for destination d with a new branch
  * id into out. */
 static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
@@ -56,6 +89,8 @@ static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
 		return rc;
 	if (!tdm_str_eq(&b->uri, &px->req->ruri))
 		rc = tdm_sip_edit_set_ruri(be, &b->uri);
+	if (!rc)
+		rc = strict_next_hop(px, b, be);
 	if (!rc && px->record_route)
 		rc = add_record_route(px, be, d->listen);
 	tdm_txn_branch(px->p->txns, px->loop_hash, branch);
