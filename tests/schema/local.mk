@@ -1,0 +1,4 @@
+# tests/schema: the SQL migrations of db-schema/ (SQLite here; PostgreSQL
+# with the database layer, which starts its own server).
+TESTS += tests/schema/sqlite.sh
+EXTRA_DIST += tests/schema/sqlite.sh db-schema
