@@ -17,3 +17,4 @@ include $(srcdir)/tests/unit/net/stream.mk
 include $(srcdir)/tests/unit/dns/local.mk
 include $(srcdir)/tests/unit/txn/local.mk
 include $(srcdir)/tests/unit/conf/local.mk
+include $(srcdir)/tests/unit/db/local.mk
