@@ -12,6 +12,7 @@ core_libtandemcore_la_SOURCES += \
 	%reldir%/validate.c \
 	%reldir%/uri.c \
 	%reldir%/parse_auth.c \
+	%reldir%/digest.c \
 	%reldir%/sdp.c \
 	%reldir%/edit.c \
 	%reldir%/build.c \
@@ -24,4 +25,5 @@ tandeminclude_HEADERS += \
 	core/include/tandem/sip_hdr.def \
 	core/include/tandem/uri.h \
 	core/include/tandem/sdp.h \
-	core/include/tandem/frame.h
+	core/include/tandem/frame.h \
+	core/include/tandem/digest.h

@@ -16,6 +16,7 @@
 #include <tandem/sip.h>
 #include <tandem/sdp.h>
 #include <tandem/frame.h>
+#include <tandem/digest.h>
 #include <tandem/script.h>
 #include <tandem/module.h>
 

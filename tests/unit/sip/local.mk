@@ -7,6 +7,7 @@ tests_unit_unit_tests_SOURCES += \
 	%reldir%/test_param.c \
 	%reldir%/test_uri.c \
 	%reldir%/test_parse_auth.c \
+	%reldir%/test_digest.c \
 	%reldir%/test_sdp.c \
 	%reldir%/test_build.c \
 	%reldir%/test_reply.c \
