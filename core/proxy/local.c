@@ -75,24 +75,6 @@ size_t px_rr_value(const struct tdm_listen *l, char *out)
 	return (size_t)(p + 4 - out);
 }
 
-size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN])
-{
-	if (a->ss.ss_family == AF_INET) {
-		const unsigned char *b = (const unsigned char *)
-			&((const struct sockaddr_in *)&a->ss)->sin_addr;
-		char *p = out;
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				*p++ = '.';
-			p = px_put_dec(p, b[i]);
-		}
-		*p = '\0';
-		return (size_t)(p - out);
-	}
-	out[0] = '\0';
-	return tdm_addr_format_ip(a, out, TDM_ADDR_STRLEN) < 0 ? 0 : strlen(out);
-}
-
 /* Drops the first n values of the Route set: whole header lines, or the
  * leading values of a comma-separated line. */
 int px_drop_routes(struct tdm_sip_edits *e, const struct tdm_sip_msg *m,

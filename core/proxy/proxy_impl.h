@@ -136,9 +136,6 @@ const struct tdm_listen *px_listen_for(const struct tdm_proxy *p,
  * returns its length. */
 #define PX_RR_MAX (TDM_ADDR_STRLEN + 48)
 size_t px_rr_value(const struct tdm_listen *l, char *out);
-/* The IP of a, as tdm_addr_format_ip() writes it (IPv4 by hand: this
- * runs for every request); returns its length, 0 when a is unset. */
-size_t px_format_ip(const struct tdm_addr *a, char out[TDM_ADDR_STRLEN]);
 /* §16.4: removes our own Route values (recording the edits in e) and
  * returns how many; *out_if is the interface a double Record-Route
  * named, else NULL. */

@@ -169,29 +169,42 @@ static void relay(struct tdm_proxy *p, struct tdm_sip_msg *req,
 	px_check_done(px);
 }
 
-/* Acts on what the request route decided. Takes req over. */
+/* Acts on what the request route decided. Takes req over. The core's
+ * own edits (received/rport, Max-Forwards, our Route values) are made
+ * only for a request that goes on: a reply or a drop needs none. */
 static void act(struct tdm_proxy *p, struct tdm_sip_msg *req,
-		const struct tdm_rcv *rcv, struct tdm_scr_ctx *x,
-		struct tdm_sip_edits *ce, unsigned popped,
-		const struct tdm_listen *out_if, const char *ip)
+		const struct tdm_rcv *rcv, struct tdm_scr_ctx *x, const char *ip)
 {
 	struct tdm_scr_decision *d = &x->decision;
-	struct tdm_sip_edits *lists[2] = { ce, x->edits };
+	const struct tdm_listen *out_if;
+	struct tdm_sip_edits *ce, *lists[2];
+	unsigned popped;
 	bool stateless = d->action == TDM_SCR_ACT_FORWARD ||
 			 (d->action == TDM_SCR_ACT_RELAY &&
 			  (req->method == TDM_SIP_ACK || req->method == TDM_SIP_CANCEL));
 
-	if (stateless) {
-		struct tdm_str hop = px_next_hop(req, popped, &d->target, &x->ruri);
-		px_forward_stateless(p, req, lists, x->edits ? 2 : 1, &hop);
-		tdm_sip_msg_free(req);
-	} else if (d->action == TDM_SCR_ACT_RELAY) {
-		relay(p, req, rcv, x, ce, popped, out_if, ip);
-	} else if (d->action == TDM_SCR_ACT_REPLY) {
+	if (d->action == TDM_SCR_ACT_REPLY) {
 		reply_local(p, req, rcv, d->code, &d->reason, NULL);
-	} else {
+		return;
+	}
+	if (d->action != TDM_SCR_ACT_RELAY && d->action != TDM_SCR_ACT_FORWARD) {
 		p->st.dropped++;
 		tdm_sip_msg_free(req);
+		return;
+	}
+	if (tdm_sip_edits_new(&ce, req) || core_edits(p, req, rcv, ip, ce)) {
+		reply_local(p, req, rcv, 500, NULL, NULL);
+		return;
+	}
+	popped = px_loose_route(p, req, ce, &out_if);
+	if (stateless) {
+		struct tdm_str hop = px_next_hop(req, popped, &d->target, &x->ruri);
+		lists[0] = ce;
+		lists[1] = x->edits;
+		px_forward_stateless(p, req, lists, x->edits ? 2 : 1, &hop);
+		tdm_sip_msg_free(req);
+	} else {
+		relay(p, req, rcv, x, ce, popped, out_if, ip);
 	}
 }
 
@@ -200,11 +213,9 @@ void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
 {
 	struct tdm_buf extra = { 0 };
 	struct tdm_str reason;
-	struct tdm_sip_edits *ce;
 	struct tdm_scr_ctx x;
-	const struct tdm_listen *out_if;
 	char ip[TDM_ADDR_STRLEN];
-	unsigned code, popped;
+	unsigned code;
 
 	p->st.requests++;
 	if (tdm_srv_match(p->txns, req, rcv) == TDM_SRV_ABSORBED) {
@@ -223,16 +234,11 @@ void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		reply_local(p, req, rcv, 500, &TDM_STR("No Routing Script"), NULL);
 		return;
 	}
-	px_format_ip(&rcv->src, ip);
-	if (tdm_sip_edits_new(&ce, req) || core_edits(p, req, rcv, ip, ce)) {
-		reply_local(p, req, rcv, 500, NULL, NULL);
-		return;
-	}
-	popped = px_loose_route(p, req, ce, &out_if);
+	tdm_addr_format_ip(&rcv->src, ip, sizeof(ip));
 	tdm_scr_ctx_init(&x, TDM_ROUTE_REQUEST, req, NULL,
 			 &(struct tdm_scr_source){ tdm_str_c(ip),
 				tdm_addr_port(&rcv->src),
 				tdm_str_c(tdm_proto_name(rcv->proto)) });
 	tdm_scr_run(p->prog, TDM_ROUTE_REQUEST, &x);
-	act(p, req, rcv, &x, ce, popped, out_if, ip);
+	act(p, req, rcv, &x, ip);
 }

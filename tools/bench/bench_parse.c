@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <tandem/tandem.h>
+#include "bench_util.h"
 
 #ifndef TDM_TESTS_DIR
 #define TDM_TESTS_DIR "tests"
@@ -123,21 +124,13 @@ static const char *bytes(const struct msg *m)
 	return m->data ? m->data : m->fallback;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* One round: ns per message over iters parses into a reset arena. */
 static double round_ns(const struct msg *msg, bool full, struct tdm_arena *a,
 		       unsigned long iters)
 {
 	const char *p = bytes(msg);
 	struct tdm_sip_msg *m;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (unsigned long i = 0; i < iters; i++) {
 		if (tdm_sip_msg_parse(&m, a, p, msg->len, NULL, NULL) ||
@@ -147,14 +140,7 @@ static double round_ns(const struct msg *msg, bool full, struct tdm_arena *a,
 		}
 		tdm_arena_reset(a);
 	}
-	return (now_ns() - t0) / (double)iters;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	return (bench_now_ns() - t0) / (double)iters;
 }
 
 static void usage(void)
@@ -217,7 +203,7 @@ int main(int argc, char **argv)
 			round_ns(msg, full, a, iters / 10 + 1); /* warm-up */
 			for (unsigned r = 0; r < rounds; r++)
 				ns[r] = round_ns(msg, full, a, iters);
-			qsort(ns, rounds, sizeof(ns[0]), cmp_double);
+			bench_median(ns, (int)rounds);
 			printf("bench_parse msg=%s mode=%s ns_per_msg=%.0f rounds=%u "
 			       "iters=%lu bytes=%zu min=%.0f source=%s\n",
 			       msg->name, full ? "full" : "eager", ns[rounds / 2],

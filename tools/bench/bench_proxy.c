@@ -34,6 +34,7 @@
 #include "proxy/proxy.h"
 #include "script/program.h"
 #include "script/diag.h"
+#include "bench_util.h"
 
 /* ---- allocation counting (ld --wrap) ------------------------------------ */
 
@@ -130,27 +131,6 @@ struct bench {
 	unsigned long long in; /* datagrams delivered */
 };
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
-
 /* What the worker does with a datagram (worker.c handle()): parse, then
  * the proxy. Not inlined, so callgrind can count it alone
  * (--toggle-collect=deliver). */
@@ -176,11 +156,11 @@ __attribute__((noinline)) static void deliver(struct bench *b, const char *data,
 static void in(struct bench *b, const char *data, size_t len,
 	       const struct tdm_rcv *rcv, unsigned want)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	nsent = 0;
 	deliver(b, data, len, rcv);
-	b->ns += now_ns() - t0;
+	b->ns += bench_now_ns() - t0;
 	b->in++;
 	if (verbose) {
 		printf("=== in:\n%.*s", (int)len, data);
@@ -202,10 +182,10 @@ static void in(struct bench *b, const char *data, size_t len,
  * transactions ended): part of the proxy's cost, timed. */
 __attribute__((noinline)) static void run_timers(struct bench *b)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	tdm_loop_run_once(b->loop, 0);
-	b->ns += now_ns() - t0;
+	b->ns += bench_now_ns() - t0;
 }
 
 /* The message sent to `port` in the last delivery. */
@@ -533,15 +513,15 @@ static double clock_cost(void)
 	double v[9];
 
 	for (int r = 0; r < 9; r++) {
-		double t0 = now_ns(), sum = 0;
+		double t0 = bench_now_ns(), sum = 0;
 		for (int i = 0; i < 10000; i++) {
-			double a = now_ns();
-			sum += now_ns() - a;
+			double a = bench_now_ns();
+			sum += bench_now_ns() - a;
 		}
 		(void)t0;
 		v[r] = sum / 10000;
 	}
-	return median(v, 9);
+	return bench_median(v, 9);
 }
 
 static void run(const struct scenario *s, struct tdm_scr_program *prog,
@@ -578,7 +558,7 @@ static void run(const struct scenario *s, struct tdm_scr_program *prog,
 	}
 	printf("bench_proxy scenario=%s ns_per_call=%.0f msgs_per_call=%.0f "
 	       "allocs_per_call=%.2f rounds=%d calls=%d\n",
-	       s->name, median(ns, rounds),
+	       s->name, bench_median(ns, rounds),
 	       (double)(b.in - in0 + total_sent - s0) / ((double)rounds * calls),
 	       (double)(nalloc - a0) / ((double)rounds * calls), rounds, calls);
 	fflush(stdout);

@@ -10,6 +10,7 @@
 #include <tandem/log.h>
 #include "script/program.h"
 #include "script/script.h"
+#include "bench_util.h"
 
 static const char route_src[] =
 	"transaction { callee = \"\" }\n"
@@ -55,27 +56,6 @@ static const char invite[] =
 	"X-Prio: high\r\n"
 	"Content-Length: 0\r\n\r\n";
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2];
-}
-
 static struct tdm_scr_program *compile(const char *src, size_t len)
 {
 	struct tdm_scr_diag d;
@@ -108,14 +88,14 @@ static double iteration(struct tdm_scr_program *p, struct tdm_arena *a, int run)
 	tdm_arena_reset(a);
 	if (tdm_sip_msg_parse(&m, a, invite, sizeof(invite) - 1, NULL, NULL))
 		abort();
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (run) {
 		tdm_scr_ctx_init(&x, TDM_ROUTE_REQUEST, m, NULL, &src);
 		if (tdm_scr_run(p, TDM_ROUTE_REQUEST, &x) ||
 		    x.decision.action != TDM_SCR_ACT_RELAY)
 			abort();
 	}
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	return t1 - t0;
 }
 
@@ -140,8 +120,8 @@ static void bench_run(int rounds, int iters)
 		clock_cost[r] = empty / iters;
 	}
 	printf("bench_script case=route30 ns_per_run=%.0f clock_ns=%.0f rounds=%d iters=%d\n",
-	       median(run, rounds) - median(clock_cost, rounds),
-	       median(clock_cost, rounds), rounds, iters);
+	       bench_median(run, rounds) - bench_median(clock_cost, rounds),
+	       bench_median(clock_cost, rounds), rounds, iters);
 	tdm_arena_free(a);
 	tdm_scr_program_unref(p);
 }
@@ -171,15 +151,15 @@ static void bench_compile(int rounds)
 	for (size_t i = 0; i < b.len; i++)
 		lines += b.data[i] == '\n';
 	for (r = 0; r < rounds; r++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		struct tdm_scr_program *p = compile(b.data, b.len);
-		t[r] = (now_ns() - t0) / 1e6;
+		t[r] = (bench_now_ns() - t0) / 1e6;
 		if (!p)
 			exit(1);
 		tdm_scr_program_unref(p);
 	}
 	printf("bench_script case=compile lines=%d ms=%.2f rounds=%d\n", lines,
-	       median(t, rounds), rounds);
+	       bench_median(t, rounds), rounds);
 	tdm_buf_free(&b);
 }
 

@@ -19,3 +19,4 @@ tools_bench_bench_proxy_SOURCES = %reldir%/bench_proxy.c
 tools_bench_bench_proxy_LDFLAGS = \
 	-Wl,--wrap=tdm_malloc,--wrap=tdm_calloc,--wrap=tdm_realloc
 tools_bench_bench_proxy_LDADD = core/libtandemcore.la
+noinst_HEADERS += %reldir%/bench_util.h
