@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * tandemd -f FILE: load the routing script (every error reported with
- * file:line:col, nothing opened before it compiles), start its modules,
- * resolve the settings — defaults, then the script's settings block,
- * then --listen and --set — and run the node. */
+ * file:line:col, nothing opened before it compiles), resolve the
+ * settings — defaults, then the script's settings block, then --listen
+ * and --set —, load the database driver when a database is named, start
+ * the modules and run the node. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tandem/alloc.h>
 #include <tandem/buf.h>
 #include <tandem/log.h>
+#include "db/db_int.h"
 #include "module/mod.h"
 #include "node/node.h"
 #include "script/reload.h"
@@ -70,6 +72,19 @@ static int apply_listens(struct tdm_node_cfg *c, char **listens, int n,
 	return b->err ? -1 : tdm_node_cfg_set(c, b->data, err, errlen);
 }
 
+/* The database driver module, loaded with the script's modules (before
+ * they start) when the settings name a database: a driver with
+ * parameters or hooks cannot be loaded later. */
+static int db_driver(struct tdm_node_cfg *c, char *err, size_t errlen)
+{
+	const struct tdm_db_driver *d;
+
+	if (!c->v[TDM_SETTING_DATABASE].set)
+		return 0;
+	return tdm_db_driver_find(tdm_cfg_cstr(c, TDM_SETTING_DATABASE), &d,
+				  err, errlen);
+}
+
 int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 		   int nlistens)
 {
@@ -87,10 +102,6 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 	tdm_buf_free(&report);
 	if (rc)
 		return 1;
-	if ((rc = tdm_mod_start_all(err, sizeof(err)))) {
-		fprintf(stderr, "%s: error: %s\n", file, err);
-		return 1;
-	}
 	p = tdm_scr_current();
 	rc = tdm_node_cfg_defaults(&cfg) || apply_script(&cfg, p) ? 1 : 0;
 	for (int i = 0; !rc && i < nsets; i++)
@@ -102,6 +113,14 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 				 sizeof(err))) {
 		fprintf(stderr, "tandemd: %s\n", err);
 		rc = 2;
+	}
+	if (!rc && db_driver(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "tandemd: %s\n", err);
+		rc = 1;
+	}
+	if (!rc && tdm_mod_start_all(err, sizeof(err))) {
+		fprintf(stderr, "%s: error: %s\n", file, err);
+		rc = 1;
 	}
 	if (!rc)
 		rc = tdm_node_run(&cfg, file, p);

@@ -4,3 +4,5 @@
 TDM_MODULE_LINK = -module -avoid-version -shared \
 	-export-symbols-regex '^tdm_module_'
 include $(srcdir)/modules/example/local.mk
+include $(srcdir)/modules/db_sqlite/local.mk
+include $(srcdir)/modules/db_postgres/local.mk

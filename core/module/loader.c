@@ -269,3 +269,59 @@ fail:
 	tdm_mod_free(m);
 	return rc;
 }
+
+/* Drivers loaded after start, outside the registry (which is read-only
+ * once the modules started). Kept open until the process ends. */
+static struct detached {
+	char name[72];
+	const struct tdm_module *desc;
+} detached[8];
+static unsigned ndetached;
+
+int tdm_mod_load_detached(const struct tdm_str *sname,
+			  const struct tdm_module **desc, char *err,
+			  size_t errlen)
+{
+	struct tdm_mod m = { 0 };
+	char name[72];
+	int rc;
+
+	if (!valid_name(sname))
+		return tdm_mod_errf(-EINVAL, err, errlen, NULL,
+				    "\"%.*s\" is not a valid module name",
+				    TDM_STR_FMT(sname));
+	snprintf(name, sizeof(name), "%.*s", TDM_STR_FMT(sname));
+	for (unsigned i = 0; i < ndetached; i++)
+		if (!strcmp(detached[i].name, name)) {
+			*desc = detached[i].desc;
+			return 0;
+		}
+	if (ndetached == TDM_ARRAY_SIZE(detached))
+		return tdm_mod_errf(-ENOSPC, err, errlen, NULL,
+				    "module \"%s\": too many late modules", name);
+	m.desc = tdm_mod_static_find(sname);
+	if (!m.desc) {
+		rc = find_file(name, NULL, &m.path, err, errlen);
+		if (!rc)
+			rc = open_module(&m, name, NULL, err, errlen);
+		tdm_free(m.path);
+		if (rc)
+			goto fail;
+	}
+	rc = tdm_mod_validate(m.desc, name, NULL, err, errlen);
+	if (!rc && (m.desc->load || (m.desc->params && m.desc->params[0].name)))
+		rc = tdm_mod_errf(-EBUSY, err, errlen, NULL, "module \"%s\" "
+				  "cannot be loaded after start (load it in "
+				  "the configuration)", name);
+	if (rc)
+		goto fail;
+	snprintf(detached[ndetached].name, sizeof(detached[0].name), "%s", name);
+	detached[ndetached++].desc = m.desc;
+	*desc = m.desc;
+	TDM_LOGD(&log_mod, "loaded module %s after start", name);
+	return 0;
+fail:
+	if (m.handle)
+		dlclose(m.handle);
+	return rc;
+}

@@ -75,6 +75,16 @@ bool tdm_mod_running_uninstalled(void);
 int tdm_mod_load(const struct tdm_str *name, const char *where,
 		 struct tdm_mod **out, char *err, size_t errlen);
 
+/* Loads module name like tdm_mod_load() but outside the registry (which is
+ * read-only once the modules started): no parameters, no hooks, for a
+ * database driver wanted after start (a descriptor with parameters or a
+ * load hook is refused). The shared object stays open until the process
+ * ends; *desc gets its descriptor. Callers serialize. 0 or -errno with one
+ * line in err. */
+int tdm_mod_load_detached(const struct tdm_str *name,
+			  const struct tdm_module **desc, char *err,
+			  size_t errlen);
+
 /* ---- Descriptor checks (validate.c) -------------------------------------
  * Checks desc as loaded under `name`: ABI, signature, then every table.
  * 0, -EPROTO (ABI/build mismatch) or -EINVAL, with the message in err. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <tandem/module.h>
+#include <tandem/db.h>
 #include "mod.h"
 
 /* Shortens the many refusals below: err, errlen, where are in scope. */
@@ -197,6 +198,32 @@ static int check_stats(const struct tdm_module *d, const char *name,
 	return 0;
 }
 
+/* A database driver (optional): named, with its URL schemes and every
+ * function the database layer calls without checking (listen and wait
+ * are optional, but come together). */
+static int check_db_driver(const struct tdm_module *d, const char *name,
+			   const char *where, char *err, size_t errlen)
+{
+	const struct tdm_db_driver *dd = d->db_driver;
+	const char *missing = NULL;
+
+	if (!dd)
+		return 0;
+	if (!dd->name || !ident(dd->name))
+		missing = "a dialect name";
+	else if (!dd->schemes || !dd->schemes[0])
+		missing = "URL schemes";
+	else if (!dd->connect || !dd->disconnect || !dd->prepare ||
+		 !dd->finalize || !dd->exec || !dd->script)
+		missing = "one of connect, disconnect, prepare, finalize, exec, script";
+	else if (!dd->listen != !dd->wait)
+		missing = "listen and wait together";
+	if (!missing)
+		return 0;
+	return REFUSE(-EINVAL, "module \"%s\": database driver needs %s",
+		      name, missing);
+}
+
 int tdm_mod_validate(const struct tdm_module *d, const char *name,
 		     const char *where, char *err, size_t errlen)
 {
@@ -224,5 +251,7 @@ int tdm_mod_validate(const struct tdm_module *d, const char *name,
 		rc = check_rpcs(d, name, where, err, errlen);
 	if (!rc)
 		rc = check_stats(d, name, where, err, errlen);
+	if (!rc)
+		rc = check_db_driver(d, name, where, err, errlen);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <tandem/alloc.h>
 #include <tandem/log.h>
+#include "db/sync.h"
 #include "node/node.h"
 #include "node/worker.h"
 #include "script/reload.h"
@@ -222,7 +223,8 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 	struct tdm_stream_cfg scfg = { 0 };
 	char err[512] = "";
 	sigset_t set;
-	int rc, sig;
+	int rc = 0, sig;
+	bool db = false;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -235,7 +237,16 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 		n.nworkers = c > 0 ? (unsigned)c : 1;
 	}
-	rc = tdm_node_listens(&n, err, sizeof(err));
+	/* a database only when the settings name one: a node whose script
+	 * needs none does not open the default */
+	if (cfg->v[TDM_SETTING_DATABASE].set) {
+		db = true;
+		rc = tdm_db_node_start(tdm_cfg_cstr(cfg, TDM_SETTING_DATABASE),
+				       (unsigned)tdm_cfg_int(cfg, TDM_SETTING_DB_POLL_INTERVAL),
+				       err, sizeof(err));
+	}
+	if (!rc)
+		rc = tdm_node_listens(&n, err, sizeof(err));
 	if (!rc) {
 		proxy_cfg(&n);
 		rc = transports(&n, &scfg, err, sizeof(err));
@@ -253,6 +264,8 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 		drain(&n, &set);
 	}
 	stop(&n);
+	if (db)
+		tdm_db_node_stop();
 	tdm_dns_global_free();
 	tdm_stream_global_free();
 	sni_free(&scfg);

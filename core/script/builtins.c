@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <tandem/log.h>
+#include <tandem/snapshot.h>
 #include "builtins.h"
 #include "value.h"
 
@@ -299,6 +300,34 @@ static int bi_upper(struct tdm_scr_ctx *x, const struct tdm_value *a,
 	return map_case(x, a, ret, true);
 }
 
+/* is_domain_local(domain): the domain is in the provisioning snapshot's
+ * domain table. False when the node runs without a database. */
+static int bi_is_domain_local(struct tdm_scr_ctx *x, const struct tdm_value *a,
+			      unsigned n, struct tdm_value *ret)
+{
+	const struct tdm_snap *s = tdm_snap_node();
+	(void)x, (void)n;
+
+	ret->type = TDM_T_BOOL;
+	ret->u.b = s && tdm_snap_domain_served(s, &a[0].u.s);
+	return 0;
+}
+
+/* subscriber_exists(user, domain): provisioned and enabled. */
+static int bi_subscriber_exists(struct tdm_scr_ctx *x,
+				const struct tdm_value *a, unsigned n,
+				struct tdm_value *ret)
+{
+	const struct tdm_snap *s = tdm_snap_node();
+	struct tdm_snap_sub sub;
+	(void)x, (void)n;
+
+	ret->type = TDM_T_BOOL;
+	ret->u.b = s && !tdm_snap_subscriber(s, &a[0].u.s, &a[1].u.s, &sub) &&
+		   sub.enabled;
+	return 0;
+}
+
 const struct tdm_scr_builtin tdm_scr_builtins[] = {
 	{ "reply", bi_reply, TDM_T_VOID,
 	  TDM_ARGS({ "code", TDM_T_INT, 0 }, { "reason", TDM_T_STR, TDM_ARG_OPTIONAL }),
@@ -338,6 +367,12 @@ const struct tdm_scr_builtin tdm_scr_builtins[] = {
 	  false, "ASCII lower case" },
 	{ "upper", bi_upper, TDM_T_STR, TDM_ARGS({ "s", TDM_T_STR, 0 }), R_ANY,
 	  false, "ASCII upper case" },
+	{ "is_domain_local", bi_is_domain_local, TDM_T_BOOL,
+	  TDM_ARGS({ "domain", TDM_T_STR, 0 }), R_ANY, false,
+	  "the domain is in the database's domain table" },
+	{ "subscriber_exists", bi_subscriber_exists, TDM_T_BOOL,
+	  TDM_ARGS({ "user", TDM_T_STR, 0 }, { "domain", TDM_T_STR, 0 }), R_ANY,
+	  false, "user@domain is an enabled subscriber in the database" },
 	{ NULL, NULL, TDM_T_VOID, NULL, 0, 0, false, NULL },
 };
 

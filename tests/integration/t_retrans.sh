@@ -4,7 +4,11 @@
 # messages they send and receive (-lost 10): every call completes through
 # retransmissions, and the UAS sees exactly one call per INVITE (a
 # retransmitted INVITE relayed as a new request would show up as a failed or
-# unexpected message in its statistics).
+# unexpected message in its statistics). The proxy keeps answered
+# transactions for RFC 3261's full Timer J (txn_linger=32000, not the 5 s
+# default): SIPp's UAC retransmits a BYE whose 200s it keeps losing for
+# 32 s, and after a 5 s linger such a retransmission would be relayed anew
+# to a UAS whose call is over.
 TEST_NAME=retrans
 PORT_BASE=${PORT_BASE:-21300}
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +17,7 @@ it_init
 CALLS=100
 PX=$P0 UAS=$((P0 + 1)) UAC=$((P0 + 2))
 script=$(route_script proxy "sip:uas@$LOCAL:$UAS")
-if ! start_tandemd tandemd "$script" --listen "udp:$LOCAL:$PX" --set workers=2; then
+if ! start_tandemd tandemd "$script" --listen "udp:$LOCAL:$PX" --set workers=2 --set txn_linger=32000; then
 	fail "tandemd starts"
 	it_done
 fi

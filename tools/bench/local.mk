@@ -20,3 +20,12 @@ tools_bench_bench_proxy_LDFLAGS = \
 	-Wl,--wrap=tdm_malloc,--wrap=tdm_calloc,--wrap=tdm_realloc
 tools_bench_bench_proxy_LDADD = core/libtandemcore.la
 noinst_HEADERS += %reldir%/bench_util.h
+
+# bench_snapshot: the provisioning snapshot with 1,000,000 subscribers
+# (load time, bytes per subscriber, change propagation). Like tandemd it
+# exports the whole core, for the database driver modules it loads.
+noinst_PROGRAMS += tools/bench/bench_snapshot
+tools_bench_bench_snapshot_SOURCES = %reldir%/bench_snapshot.c
+tools_bench_bench_snapshot_DEPENDENCIES = core/libtandemcore.la
+tools_bench_bench_snapshot_LDFLAGS = -export-dynamic \
+	-Wl,--whole-archive,core/.libs/libtandemcore.a,--no-whole-archive

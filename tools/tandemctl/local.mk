@@ -13,7 +13,14 @@ tandemctl_SOURCES = \
 	%reldir%/route_msg.c \
 	%reldir%/route_msg.h \
 	%reldir%/route_run.c \
-	%reldir%/route_run.h
+	%reldir%/route_run.h \
+	%reldir%/ctl_db.c \
+	%reldir%/ctl_validate.c \
+	%reldir%/cmd_db.c \
+	%reldir%/cmd_domain.c \
+	%reldir%/cmd_user.c \
+	%reldir%/cmd_alias.c \
+	%reldir%/cmd_address.c
 tandemctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tandemctl_LDADD = core/libtandemcore.la $(JANSSON_LIBS)
 # Like tandemd: "route test" loads the script's modules with dlopen(), and

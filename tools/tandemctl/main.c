@@ -19,6 +19,60 @@ static const struct ctl_cmd cmds[] = {
 	{ "route", "test", "SCRIPT CASES...",
 	  "run the test cases of CASES files through a routing script",
 	  ctl_route_test_details, ctl_route_test },
+	{ "db", "migrate", "[--db URL | -f SCRIPT]",
+	  "apply the database migrations this build has",
+	  ctl_db_migrate_details, ctl_db_migrate },
+	{ "db", "status", "[--json] [--db URL | -f SCRIPT]",
+	  "applied and missing migrations (exit 1 when behind)",
+	  ctl_db_status_details, ctl_db_status },
+	{ "domain", "add", "DOMAIN",
+	  "add a served domain",
+	  ctl_domain_add_details, ctl_domain_add },
+	{ "domain", "list", "[--json]",
+	  "list the domains",
+	  ctl_domain_list_details, ctl_domain_list },
+	{ "domain", "rm", "DOMAIN",
+	  "remove a domain without users or aliases",
+	  ctl_domain_rm_details, ctl_domain_rm },
+	{ "user", "add", "LOGIN@DOMAIN --password P|--password-stdin [--display NAME]",
+	  "add a subscriber",
+	  ctl_user_add_details, ctl_user_add },
+	{ "user", "passwd", "LOGIN@DOMAIN --password P|--password-stdin",
+	  "set a subscriber's password",
+	  ctl_user_passwd_details, ctl_user_passwd },
+	{ "user", "list", "[--domain D] [--json]",
+	  "list the subscribers",
+	  ctl_user_list_details, ctl_user_list },
+	{ "user", "show", "LOGIN@DOMAIN [--json]",
+	  "show one subscriber and its aliases",
+	  ctl_user_show_details, ctl_user_show },
+	{ "user", "rm", "LOGIN@DOMAIN",
+	  "remove a subscriber and its aliases",
+	  ctl_user_rm_details, ctl_user_rm },
+	{ "user", "disable", "LOGIN@DOMAIN",
+	  "stop a subscriber from authenticating",
+	  ctl_user_disable_details, ctl_user_disable },
+	{ "user", "enable", "LOGIN@DOMAIN",
+	  "let a disabled subscriber authenticate again",
+	  ctl_user_enable_details, ctl_user_enable },
+	{ "alias", "add", "ALIAS_URI_OR_NUMBER LOGIN@DOMAIN",
+	  "make another URI or number reach a subscriber",
+	  ctl_alias_add_details, ctl_alias_add },
+	{ "alias", "list", "[LOGIN@DOMAIN] [--json]",
+	  "list the aliases",
+	  ctl_alias_list_details, ctl_alias_list },
+	{ "alias", "rm", "ALIAS",
+	  "remove an alias",
+	  ctl_alias_rm_details, ctl_alias_rm },
+	{ "address", "add", "IP[/MASK] [--port P] [--group G] [--tag T]",
+	  "add a trusted source address",
+	  ctl_address_add_details, ctl_address_add },
+	{ "address", "list", "[--group G] [--json]",
+	  "list the trusted addresses",
+	  ctl_address_list_details, ctl_address_list },
+	{ "address", "rm", "IP[/MASK] [--port P] [--group G]",
+	  "remove a trusted address",
+	  ctl_address_rm_details, ctl_address_rm },
 };
 
 static void usage(FILE *f)
@@ -30,8 +84,13 @@ static void usage(FILE *f)
 		int n = fprintf(f, "  %s %s %s", cmds[i].name, cmds[i].sub,
 				cmds[i].args);
 
-		fprintf(f, "%*s %s\n", n < 40 ? 40 - n : 0, "", cmds[i].summary);
+		if (n >= 40) /* a long synopsis: the summary on its own line */
+			n = fprintf(f, "\n") - 1;
+		fprintf(f, "%*s %s\n", 40 - n, "", cmds[i].summary);
 	}
+	fprintf(f, "\nThe db, domain, user, alias and address commands take --db URL;\n"
+		   "without it $TANDEM_DB, else the database setting of -f SCRIPT,\n"
+		   "else sqlite:tandem.db.\n");
 	fprintf(f, "\nexit status: 0 ok, 1 the command failed, 2 bad usage.\n"
 		   "See docs/tandemctl.md for the output formats.\n");
 }

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <tandem/compiler.h>
+#include <tandem/db.h>
 #include <tandem/script.h>
 #include <tandem/sip.h>
 
@@ -166,7 +167,9 @@ struct tdm_module {
 	int (*reload)(void);
 	void (*unload)(void);
 	const char *doc;                    /* longer description, Markdown */
-	void *spare[8];                     /* zero: room to grow the ABI */
+	/* A database driver module's driver (<tandem/db.h>), else NULL. */
+	const struct tdm_db_driver *db_driver;
+	void *spare[7];                     /* zero: room to grow the ABI */
 };
 
 #define TDM_MODULE_HEADER .abi = TDM_ABI_VERSION, .signature = TDM_BUILD_SIGNATURE

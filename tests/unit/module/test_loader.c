@@ -599,7 +599,7 @@ static void test_module_loader_no_description(void)
 
 static void test_module_loader_spare_set(void)
 {
-	static const struct tdm_module d = DESC("v", .spare = { [7] = (void *)1 });
+	static const struct tdm_module d = DESC("v", .spare = { [6] = (void *)1 });
 
 	refuse(&d, "module \"v\": spare descriptor fields are set (built for a newer tandemd?)");
 }
