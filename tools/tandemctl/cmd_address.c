@@ -80,7 +80,6 @@ int ctl_address_add(int argc, char **argv)
 	};
 	struct addr_op op;
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	char err[256];
 	int rc = ctl_args(argc, argv, "address add", opts, false, &o, pos, 1, 1);
 
@@ -91,14 +90,9 @@ int ctl_address_add(int argc, char **argv)
 	if (ctl_check_text(tag, 64, "tag", err, sizeof(err)))
 		return ctl_fail("%s", err);
 	op.tag = tag;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, add, &op);
-	if (rc == CTL_OK)
-		printf("added address %s/%u port %u to group %u\n", op.ip, op.mask,
-		       op.port, op.group);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, add, &op,
+			     "added address %s/%u port %u to group %u",
+			     op.ip, op.mask, op.port, op.group);
 }
 
 static const struct ctl_col address_cols[] = {
@@ -181,19 +175,13 @@ int ctl_address_rm(int argc, char **argv)
 	};
 	struct addr_op op;
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	int rc = ctl_args(argc, argv, "address rm", opts, false, &o, pos, 1, 1);
 
 	if (rc)
 		return rc;
 	if (addr_args(pos[0], port, group, &op))
 		return CTL_FAIL;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, rm, &op);
-	if (rc == CTL_OK)
-		printf("removed address %s/%u port %u from group %u\n", op.ip,
-		       op.mask, op.port, op.group);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, rm, &op,
+			     "removed address %s/%u port %u from group %u",
+			     op.ip, op.mask, op.port, op.group);
 }

@@ -123,7 +123,6 @@ int ctl_alias_add(int argc, char **argv)
 {
 	struct alias_spec a;
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	const char *pos[2];
 	char buf[CTL_AOR_MAX], err[256];
 	int rc = ctl_args(argc, argv, "alias add", NULL, false, &o, pos, 2, 2);
@@ -135,14 +134,8 @@ int ctl_alias_add(int argc, char **argv)
 		return ctl_fail("%s", err);
 	if (!a.domain[0])
 		snprintf(a.domain, sizeof(a.domain), "%s", a.tdomain);
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, add, &a);
-	if (rc == CTL_OK)
-		printf("added alias %s@%s of %s@%s\n", a.user, a.domain, a.tlogin,
-		       a.tdomain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, add, &a, "added alias %s@%s of %s@%s", a.user,
+			     a.domain, a.tlogin, a.tdomain);
 }
 
 /* ---- alias list ---------------------------------------------------------- */
@@ -236,7 +229,7 @@ static int rm(struct tdm_db *db, void *arg)
 		if (!n)
 			return ctl_fail("no alias %s", a->user);
 		if ((rc = ctl_query(db, "SELECT alias_domain FROM alias WHERE "
-				    "alias_username = $1", p, 1, domain_row, a)))
+			     "alias_username = $1", p, 1, domain_row, a)))
 			return ctl_db_fail(db, "cannot read the aliases", rc);
 		p[1] = TDM_DB_TEXT_C(a->domain);
 	}
@@ -252,7 +245,6 @@ int ctl_alias_rm(int argc, char **argv)
 {
 	struct alias_spec a;
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	const char *pos[1];
 	char err[256];
 	int rc = ctl_args(argc, argv, "alias rm", NULL, false, &o, pos, 1, 1);
@@ -261,11 +253,6 @@ int ctl_alias_rm(int argc, char **argv)
 		return rc;
 	if (parse_alias(pos[0], &a, err, sizeof(err)))
 		return ctl_fail("%s", err);
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, rm, &a);
-	if (rc == CTL_OK)
-		printf("removed alias %s@%s\n", a.user, a.domain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, rm, &a, "removed alias %s@%s", a.user,
+			     a.domain);
 }

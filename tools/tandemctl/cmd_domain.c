@@ -34,7 +34,6 @@ static int add(struct tdm_db *db, void *arg)
 int ctl_domain_add(int argc, char **argv)
 {
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	const char *pos[1];
 	char err[256], d[CTL_DOMAIN_MAX + 1];
 	int rc = ctl_args(argc, argv, "domain add", NULL, false, &o, pos, 1, 1);
@@ -43,13 +42,7 @@ int ctl_domain_add(int argc, char **argv)
 		return rc;
 	if (ctl_copy_domain(pos[0], d, err, sizeof(err)))
 		return ctl_fail("%s", err);
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, add, d);
-	if (rc == CTL_OK)
-		printf("added domain %s\n", d);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, add, d, "added domain %s", d);
 }
 
 static const struct ctl_col domain_cols[] = {
@@ -118,7 +111,6 @@ static int rm(struct tdm_db *db, void *arg)
 int ctl_domain_rm(int argc, char **argv)
 {
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	const char *pos[1];
 	char err[256], d[CTL_DOMAIN_MAX + 1];
 	int rc = ctl_args(argc, argv, "domain rm", NULL, false, &o, pos, 1, 1);
@@ -127,11 +119,5 @@ int ctl_domain_rm(int argc, char **argv)
 		return rc;
 	if (ctl_copy_domain(pos[0], d, err, sizeof(err)))
 		return ctl_fail("%s", err);
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, rm, d);
-	if (rc == CTL_OK)
-		printf("removed domain %s\n", d);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, rm, d, "removed domain %s", d);
 }

@@ -189,7 +189,6 @@ int ctl_user_add(int argc, char **argv)
 	};
 	struct user_op op = { 0 };
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	char buf[CTL_AOR_MAX], err[256];
 	int rc = ctl_args(argc, argv, "user add", opts, false, &o, pos, 1, 1);
 
@@ -202,13 +201,8 @@ int ctl_user_add(int argc, char **argv)
 	op.display = display;
 	if ((rc = password_ha1s("user add", pw, from_stdin, &op)))
 		return rc;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, add, &op);
-	if (rc == CTL_OK)
-		printf("added user %s@%s\n", op.login, op.domain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, add, &op, "added user %s@%s", op.login,
+			     op.domain);
 }
 
 /* ---- user passwd --------------------------------------------------------- */
@@ -242,7 +236,6 @@ int ctl_user_passwd(int argc, char **argv)
 	};
 	struct user_op op = { 0 };
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	char buf[CTL_AOR_MAX];
 	int rc = ctl_args(argc, argv, "user passwd", opts, false, &o, pos, 1, 1);
 
@@ -252,13 +245,8 @@ int ctl_user_passwd(int argc, char **argv)
 		return CTL_FAIL;
 	if ((rc = password_ha1s("user passwd", pw, from_stdin, &op)))
 		return rc;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, passwd, &op);
-	if (rc == CTL_OK)
-		printf("changed the password of %s@%s\n", op.login, op.domain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, passwd, &op, "changed the password of %s@%s",
+			     op.login, op.domain);
 }
 
 /* ---- user list / show ---------------------------------------------------- */
@@ -444,7 +432,6 @@ int ctl_user_rm(int argc, char **argv)
 {
 	struct user_op op = { 0 };
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	const char *pos[1];
 	char buf[CTL_AOR_MAX];
 	int rc = ctl_args(argc, argv, "user rm", NULL, false, &o, pos, 1, 1);
@@ -453,13 +440,8 @@ int ctl_user_rm(int argc, char **argv)
 		return rc;
 	if (aor_arg(pos[0], buf, &op))
 		return CTL_FAIL;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, rm, &op);
-	if (rc == CTL_OK)
-		printf("removed user %s@%s\n", op.login, op.domain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, rm, &op, "removed user %s@%s", op.login,
+			     op.domain);
 }
 
 static int set_enabled(struct tdm_db *db, void *arg)
@@ -486,7 +468,6 @@ static int enable_cmd(int argc, char **argv, bool enable)
 	const char *cmd = enable ? "user enable" : "user disable", *pos[1];
 	struct user_op op = { .enable = enable };
 	struct ctl_dbopts o;
-	struct tdm_db *db;
 	char buf[CTL_AOR_MAX];
 	int rc = ctl_args(argc, argv, cmd, NULL, false, &o, pos, 1, 1);
 
@@ -494,14 +475,9 @@ static int enable_cmd(int argc, char **argv, bool enable)
 		return rc;
 	if (aor_arg(pos[0], buf, &op))
 		return CTL_FAIL;
-	if (ctl_db_open(&o, true, &db))
-		return CTL_FAIL;
-	rc = ctl_db_tx(db, set_enabled, &op);
-	if (rc == CTL_OK)
-		printf("%s user %s@%s\n", enable ? "enabled" : "disabled", op.login,
-		       op.domain);
-	ctl_db_close(db);
-	return rc;
+	return ctl_db_change(&o, set_enabled, &op, "%s user %s@%s",
+			     enable ? "enabled" : "disabled", op.login,
+			     op.domain);
 }
 
 int ctl_user_disable(int argc, char **argv)

@@ -144,6 +144,12 @@ int ctl_query_int(struct tdm_db *db, const char *tpl,
  * returns anything but CTL_OK (or the commit fails). */
 int ctl_db_tx(struct tdm_db *db, int (*fn)(struct tdm_db *db, void *arg),
 	      void *arg);
+/* A whole mutating command: opens the database of o (schema checked), runs
+ * fn in one transaction (ctl_db_tx) and, when it succeeded, prints the
+ * line fmt says. Returns the exit status. */
+int ctl_db_change(const struct ctl_dbopts *o,
+		  int (*fn)(struct tdm_db *db, void *arg), void *arg,
+		  const char *fmt, ...) TDM_PRINTF(4, 5);
 
 /* A listing: columns, then rows gathered from queries, printed as aligned
  * text under a header line or as a JSON array of objects. */

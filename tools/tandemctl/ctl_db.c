@@ -313,6 +313,27 @@ int ctl_db_tx(struct tdm_db *db, int (*fn)(struct tdm_db *db, void *arg),
 	return CTL_OK;
 }
 
+int ctl_db_change(const struct ctl_dbopts *o,
+		  int (*fn)(struct tdm_db *db, void *arg), void *arg,
+		  const char *fmt, ...)
+{
+	struct tdm_db *db;
+	va_list ap;
+	int rc;
+
+	if (ctl_db_open(o, true, &db))
+		return CTL_FAIL;
+	rc = ctl_db_tx(db, fn, arg);
+	if (rc == CTL_OK) {
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		putchar('\n');
+	}
+	ctl_db_close(db);
+	return rc;
+}
+
 /* ---- Output -------------------------------------------------------------- */
 
 int ctl_table_init(struct ctl_table *t, const struct ctl_col *cols,
