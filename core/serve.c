@@ -12,6 +12,7 @@
 #include <tandem/log.h>
 #include "db/db_int.h"
 #include "module/mod.h"
+#include "net/conn_table.h"
 #include "node/node.h"
 #include "script/reload.h"
 #include "serve.h"
@@ -118,6 +119,8 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 		fprintf(stderr, "tandemd: %s\n", err);
 		rc = 1;
 	}
+	if (!rc)
+		tdm_node_api_cfg(&cfg); /* tdm_node_setting() for start hooks */
 	if (!rc && tdm_mod_start_all(err, sizeof(err))) {
 		fprintf(stderr, "%s: error: %s\n", file, err);
 		rc = 1;
@@ -126,6 +129,8 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 		rc = tdm_node_run(&cfg, file, p);
 	tdm_scr_program_unref(p);
 	tdm_scr_current_clear();
+	tdm_node_api_cfg(NULL);
+	tdm_conn_closed_clear(); /* the listeners' modules go next */
 	tdm_node_cfg_free(&cfg);
 	tdm_buf_free(&listen_text);
 	tdm_mod_unload_all();

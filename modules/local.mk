@@ -6,3 +6,6 @@ TDM_MODULE_LINK = -module -avoid-version -shared \
 include $(srcdir)/modules/example/local.mk
 include $(srcdir)/modules/db_sqlite/local.mk
 include $(srcdir)/modules/db_postgres/local.mk
+include $(srcdir)/modules/nat/local.mk
+include $(srcdir)/modules/auth/local.mk
+include $(srcdir)/modules/registrar/local.mk

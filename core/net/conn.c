@@ -111,6 +111,8 @@ void tdm_conn_close(struct tdm_conn *c, int err)
 	tdm_list_remove(&c->link);
 	tdm_list_insert_tail(&s->zombies, &c->link);
 	fail_pending(c, err);
+	if (c->id && !s->freeing) /* flows: RFC 5626 flow failure */
+		tdm_conn_closed_notify(c->id);
 	TDM_STREAM_COUNT(closed);
 	atomic_fetch_sub_explicit(&tdm_stream_g.st.open, 1,
 				  memory_order_relaxed);

@@ -255,3 +255,62 @@ int tdm_conn_table_find_addr(enum tdm_proto proto, const struct tdm_addr *a,
 	pthread_mutex_unlock(&tbl.lock);
 	return n ? 0 : -ENOENT;
 }
+
+int tdm_conn_table_peer(uint64_t id, enum tdm_proto *proto, struct tdm_addr *peer)
+{
+	struct tdm_hash_node *n = NULL;
+	struct tdm_conn *c;
+
+	if (!id)
+		return -ENOENT;
+	pthread_mutex_lock(&tbl.lock);
+	if (tbl.init)
+		n = tdm_hash_find(&tbl.by_id, hash_id(id), &id, eq_id, NULL);
+	if (n) { /* immutable fields: safe to read under the lock */
+		c = tdm_container_of(n, struct tdm_conn, by_id);
+		*proto = c->proto;
+		*peer = c->peer;
+	}
+	pthread_mutex_unlock(&tbl.lock);
+	return n ? 0 : -ENOENT;
+}
+
+/* ---- connection-closed listeners ------------------------------------------ */
+
+static struct {
+	pthread_mutex_t lock;
+	tdm_conn_closed_fn *fn[TDM_CONN_CLOSED_MAX];
+	void *arg[TDM_CONN_CLOSED_MAX];
+	_Atomic unsigned n;
+} closed = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+int tdm_conn_on_closed(tdm_conn_closed_fn *fn, void *arg)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&closed.lock);
+	if (closed.n >= TDM_CONN_CLOSED_MAX) {
+		rc = -ENOSPC;
+	} else {
+		closed.fn[closed.n] = fn;
+		closed.arg[closed.n] = arg;
+		closed.n++; /* published after the entry is written */
+	}
+	pthread_mutex_unlock(&closed.lock);
+	return rc;
+}
+
+void tdm_conn_closed_notify(uint64_t conn_id)
+{
+	unsigned n = closed.n;
+
+	for (unsigned i = 0; i < n; i++)
+		closed.fn[i](conn_id, closed.arg[i]);
+}
+
+void tdm_conn_closed_clear(void)
+{
+	pthread_mutex_lock(&closed.lock);
+	closed.n = 0;
+	pthread_mutex_unlock(&closed.lock);
+}

@@ -37,5 +37,20 @@ void tdm_conn_table_remove(struct tdm_conn *c);
 int tdm_conn_table_find_id(uint64_t id, struct tdm_conn_ref *out);
 int tdm_conn_table_find_addr(enum tdm_proto proto, const struct tdm_addr *a,
 			     struct tdm_conn_ref *out);
+/* The protocol and peer of open connection id (they never change while
+ * it lives). 0 or -ENOENT. */
+int tdm_conn_table_peer(uint64_t id, enum tdm_proto *proto, struct tdm_addr *peer);
+
+/* Listeners told when a stream connection closes (flow failure, RFC
+ * 5626), called on the owning worker's thread: at most
+ * TDM_CONN_CLOSED_MAX, registered before workers run (module load
+ * hooks). 0 or -ENOSPC. */
+#define TDM_CONN_CLOSED_MAX 8
+typedef void tdm_conn_closed_fn(uint64_t conn_id, void *arg);
+int tdm_conn_on_closed(tdm_conn_closed_fn *fn, void *arg);
+/* Calls every listener (core/net/conn.c, when a connection closes). */
+void tdm_conn_closed_notify(uint64_t conn_id);
+/* Forgets every listener (modules unloaded; tests). */
+void tdm_conn_closed_clear(void);
 
 #endif

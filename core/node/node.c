@@ -251,8 +251,12 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 		proxy_cfg(&n);
 		rc = transports(&n, &scfg, err, sizeof(err));
 	}
-	if (!rc)
+	if (!rc) {
+		tdm_node_api_publish(&n);
 		rc = start(&n, prog, err, sizeof(err));
+	}
+	if (!rc)
+		tdm_node_api_running(true);
 	if (rc) {
 		fprintf(stderr, "tandemd: %s\n", err[0] ? err : tdm_strerror(rc));
 	} else {
@@ -263,6 +267,7 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 				reload(&n);
 		drain(&n, &set);
 	}
+	tdm_node_api_publish(NULL); /* no module send reaches a stopping worker */
 	stop(&n);
 	if (db)
 		tdm_db_node_stop();

@@ -33,6 +33,14 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
  * with a message in err. */
 int tdm_node_listens(struct tdm_node *n, char *err, size_t errlen);
 
+/* api.c, <tandem/node.h> for modules: the settings (before the modules
+ * start; NULL when the node is gone), the node (once its listens are
+ * known; NULL before it stops) and whether its workers run (sends are
+ * refused with -EAGAIN otherwise). */
+void tdm_node_api_cfg(struct tdm_node_cfg *cfg);
+void tdm_node_api_publish(struct tdm_node *n);
+void tdm_node_api_running(bool on);
+
 /* systemd's sd_notify(3) without libsystemd: a datagram to
  * $NOTIFY_SOCKET. Does nothing when it is not set. */
 void tdm_node_notify(const char *state);

@@ -362,3 +362,41 @@ void tdm_worker_free(struct tdm_worker *w)
 	tdm_free(w->dgrams);
 	tdm_free(w);
 }
+
+/* Bytes a module sends through the node (tdm_node_send()). */
+struct posted_send {
+	struct tdm_worker *w;
+	struct tdm_dest d;
+	size_t len;
+	char data[];
+};
+
+static void do_send(struct tdm_loop *l, void *arg)
+{
+	struct posted_send *ps = arg;
+	int rc;
+
+	(void)l;
+	rc = worker_send(ps->w, &ps->d, ps->data, ps->len, 0);
+	if (rc)
+		TDM_LOGD(&tdm_log_worker, "module send failed: %s", tdm_strerror(rc));
+	tdm_free(ps);
+}
+
+int tdm_worker_post_send(struct tdm_worker *w, const struct tdm_dest *d,
+			 const void *buf, size_t len)
+{
+	struct posted_send *ps = tdm_malloc(sizeof(*ps) + len);
+	int rc;
+
+	if (!ps)
+		return -ENOMEM;
+	ps->w = w;
+	ps->d = *d;
+	ps->d.sni = (struct tdm_str){ 0 };
+	ps->len = len;
+	memcpy(ps->data, buf, len);
+	if ((rc = tdm_loop_post(w->loop, do_send, ps)))
+		tdm_free(ps);
+	return rc;
+}

@@ -48,6 +48,10 @@ void tdm_worker_set_program(struct tdm_worker *w, struct tdm_scr_program *p);
 /* Transactions alive on the worker (read from any thread). */
 uint64_t tdm_worker_txns(struct tdm_worker *w);
 void tdm_worker_stop(struct tdm_worker *w);
+/* From any thread: copies len bytes and has the worker send them to d
+ * (tdm_node_send()). 0, -ENOMEM, or the post's -errno. */
+int tdm_worker_post_send(struct tdm_worker *w, const struct tdm_dest *d,
+			 const void *buf, size_t len);
 void tdm_worker_join(struct tdm_worker *w);
 
 #endif

@@ -40,7 +40,10 @@ struct px_branch {
 	struct px *px;
 	unsigned idx;
 	struct tdm_str uri;      /* Request-URI of this branch (px arena) */
-	struct tdm_str next_hop; /* URI to resolve: Route, target or uri */
+	struct tdm_str next_hop; /* URI to resolve: dst, target, Path, Route
+				  * or uri */
+	struct tdm_scr_hop hop;  /* dst/path/conn_id of tdm_scr_set_targets()
+				  * (strings in the request's arena) */
 	struct tdm_dns_target *targets; /* ntargets of them, in try order:
 					 * &target1 for one, else owned */
 	unsigned ntargets;
@@ -65,7 +68,9 @@ struct px {
 	struct tdm_sip_msg *req; /* the server transaction's */
 	struct tdm_scr_program *prog; /* referenced */
 	struct tdm_scr_source source;
+	struct tdm_scr_source_net net;
 	char source_ip[TDM_ADDR_STRLEN];
+	char local_ip[TDM_ADDR_STRLEN];
 	struct tdm_value *txn_vars;
 	struct tdm_sip_edits *core_edits;   /* Route popping, Max-Forwards, Via */
 	struct tdm_sip_edits *script_edits; /* request route's */
@@ -108,6 +113,8 @@ int px_run_route(struct px *px, enum tdm_route_type rt, struct tdm_sip_msg *repl
  * failure route): one branch for the Request-URI and one per
  * append_branch. Returns the number of branches started. */
 unsigned px_relay(struct px *px, struct tdm_scr_ctx *x);
+/* The first URI of a comma-separated list of name-addrs (a Path). */
+struct tdm_str px_first_uri(const struct tdm_str *list);
 void px_branch_failover(struct px_branch *b, int err);
 bool px_pending(const struct px *px);
 
@@ -161,6 +168,20 @@ uint32_t px_loop_hash(const struct tdm_sip_msg *req, const struct tdm_str *ruri)
 int px_reply_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		       const struct tdm_rcv *rcv, unsigned code,
 		       const struct tdm_str *reason, const struct tdm_str *extra);
+/* The same with a body (NULL: none; extra then names its Content-Type). */
+int px_reply_stateless_body(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			    const struct tdm_rcv *rcv, unsigned code,
+			    const struct tdm_str *reason,
+			    const struct tdm_str *extra,
+			    const struct tdm_str *body);
+/* A reply on server transaction s with extra header lines and a body
+ * (either may be NULL), with the transaction's To-tag. */
+int px_srv_reply_body(struct tdm_proxy *p, struct tdm_srv *s, unsigned code,
+		      const struct tdm_str *reason, const struct tdm_str *extra,
+		      const struct tdm_str *body);
+/* The extra header lines of a script's reply decision (tdm_scr_reply():
+ * its headers, and Content-Type when it has a body) into b. */
+void px_decision_extra(const struct tdm_scr_decision *d, struct tdm_buf *b);
 /* Forwards req with the edits of lists[0..n) and our Via to next_hop
  * (a URI, resolved by RFC 3263). */
 int px_forward_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,

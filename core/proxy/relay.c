@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <tandem/alloc.h>
+#include "net/conn_table.h"
 #include "proxy/proxy_impl.h"
 
 static bool uri_forces_transport(const struct tdm_str *hop)
@@ -53,7 +54,8 @@ static int strict_next_hop(struct px *px, struct px_branch *b,
 	struct tdm_uri u;
 	int rc;
 
-	if (px->target.len || tdm_sip_msg_routes(px->req, TDM_HDR_ROUTE, &r))
+	if (px->target.len || b->hop.path.len || b->hop.dst.len ||
+	    tdm_sip_msg_routes(px->req, TDM_HDR_ROUTE, &r))
 		return 0;
 	while (r && skip--)
 		r = r->next;
@@ -91,6 +93,10 @@ static int build(struct px_branch *b, const struct tdm_dest *d, char *branch,
 		rc = tdm_sip_edit_set_ruri(be, &b->uri);
 	if (!rc)
 		rc = strict_next_hop(px, b, be);
+	/* RFC 3327: the registration's Path becomes the top of the Route
+	 * set, so the request goes through those proxies (loose routing) */
+	if (!rc && b->hop.path.len)
+		rc = tdm_sip_edit_add_hdr(be, &TDM_STR("Route"), &b->hop.path, true);
 	if (!rc && px->record_route)
 		rc = add_record_route(px, be, d->listen);
 	tdm_txn_branch(px->p->txns, px->loop_hash, branch);
@@ -128,6 +134,10 @@ static bool branch_send(struct px_branch *b)
 
 		if (px_dest_from_target(p, t, &d))
 			continue;
+		if (b->hop.conn_id) { /* a flow (RFC 5626): its connection */
+			d.conn_id = b->hop.conn_id;
+			d.no_connect = !b->hop.dst.len;
+		}
 		if (px->out_if && px->out_if->proto == d.proto)
 			d.listen = px->out_if;
 		rc = build(b, &d, branch, msg);
@@ -168,7 +178,11 @@ void px_branch_failover(struct px_branch *b, int err)
 	b->cli = NULL;
 	if (!px->final_sent && !px->cancelled && px->srv && branch_send(b))
 		return;
-	px_branch_final(b, err == -ETIMEDOUT ? 408 : 503, NULL);
+	/* a flow that broke under the request: RFC 5626 §5.3 */
+	if (b->hop.conn_id && !b->hop.dst.len && err != -ETIMEDOUT)
+		px_branch_final(b, 430, NULL);
+	else
+		px_branch_final(b, err == -ETIMEDOUT ? 408 : 503, NULL);
 }
 
 static void branch_resolved(void *arg, const struct tdm_dns_result *res)
@@ -222,7 +236,8 @@ static bool branch_route(struct px_branch *b)
 	return true;
 }
 
-static struct px_branch *branch_new(struct px *px, const struct tdm_str *uri)
+static struct px_branch *branch_new(struct px *px, const struct tdm_str *uri,
+				    const struct tdm_scr_hop *hop)
 {
 	struct px_branch *b = px->nbranches ? tdm_calloc(1, sizeof(*b)) : &px->first;
 
@@ -231,17 +246,55 @@ static struct px_branch *branch_new(struct px *px, const struct tdm_str *uri)
 	b->px = px;
 	b->idx = px->nbranches++;
 	b->uri = *uri;
+	if (hop)
+		b->hop = *hop;
 	tdm_timer_init(&b->timer_c, px_timer_c, b);
 	*px->branches_tail = b;
 	px->branches_tail = &b->next;
 	return b;
 }
 
+struct tdm_str px_first_uri(const struct tdm_str *list)
+{
+	struct tdm_str v = tdm_str_trim(*list);
+	long lt = tdm_str_chr(&v, '<'), gt;
+
+	if (lt >= 0) {
+		v = tdm_str_sub(&v, (size_t)lt + 1, v.len - (size_t)lt - 1);
+		gt = tdm_str_chr(&v, '>');
+		return gt < 0 ? (struct tdm_str){ 0 } : tdm_str_sub(&v, 0, (size_t)gt);
+	}
+	for (size_t i = 0; i < v.len; i++)
+		if (v.s[i] == ',' || v.s[i] == ';' || v.s[i] == ' ')
+			return tdm_str_sub(&v, 0, i); /* addr-spec: no params */
+	return v;
+}
+
+/* A branch bound to a stream connection (RFC 5626 flow): the one target
+ * is that connection's peer; nothing to resolve. 1 (sent), 0 (failed:
+ * the branch is done), -ENOENT (the connection is gone). */
+static int flow_start(struct px_branch *b)
+{
+	enum tdm_proto proto;
+
+	if (tdm_conn_table_peer(b->hop.conn_id, &proto, &b->target1.addr))
+		return -ENOENT;
+	b->target1.proto = proto;
+	b->target1.host[0] = '\0';
+	b->targets = &b->target1;
+	b->ntargets = 1;
+	b->next_target = 0;
+	if (!branch_send(b))
+		px_branch_final(b, b->hop.dst.len ? 503 : 430, NULL);
+	return b->done ? 0 : 1;
+}
+
 /* Starts one branch; false when it could not even begin (it is then
  * done with a synthetic final response). */
-static bool branch_start(struct px *px, const struct tdm_str *uri)
+static bool branch_start(struct px *px, const struct tdm_str *uri,
+			 const struct tdm_scr_hop *hop)
 {
-	struct px_branch *b = branch_new(px, uri);
+	struct px_branch *b = branch_new(px, uri, hop);
 	struct tdm_uri u;
 	int rc;
 
@@ -252,7 +305,19 @@ static bool branch_start(struct px *px, const struct tdm_str *uri)
 		b->status = 0;
 		return false;
 	}
-	b->next_hop = px_next_hop(px->req, px->popped, &px->target, &b->uri);
+	if (b->hop.conn_id && (rc = flow_start(b)) >= 0)
+		return rc > 0;
+	if (b->hop.conn_id && !b->hop.dst.len) {
+		/* the flow is gone and nothing else reaches the client */
+		px_branch_final(b, 430, NULL);
+		return false;
+	}
+	if (b->hop.dst.len)
+		b->next_hop = b->hop.dst;
+	else if (b->hop.path.len && !px->target.len)
+		b->next_hop = px_first_uri(&b->hop.path);
+	else
+		b->next_hop = px_next_hop(px->req, px->popped, &px->target, &b->uri);
 	if (tdm_uri_parse(&u, &b->next_hop, NULL)) {
 		px_branch_final(b, 400, NULL);
 		return false;
@@ -271,12 +336,13 @@ static bool branch_start(struct px *px, const struct tdm_str *uri)
 
 unsigned px_relay(struct px *px, struct tdm_scr_ctx *x)
 {
+	const struct tdm_scr_decision *d = &x->decision;
 	unsigned n = 0;
 
 	px_ref(px); /* branches may finish while we start them */
-	n += branch_start(px, &x->ruri);
-	for (const struct tdm_scr_branch *b = x->decision.branches; b; b = b->next)
-		n += branch_start(px, &b->uri);
+	n += branch_start(px, &x->ruri, d->targets_set ? &d->ruri_hop : NULL);
+	for (const struct tdm_scr_branch *b = d->branches; b; b = b->next)
+		n += branch_start(px, &b->uri, &b->hop);
 	px_unref(px);
 	return n;
 }

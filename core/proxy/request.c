@@ -11,19 +11,48 @@
 /* A reply generated here, before or instead of relaying: stateful for
  * INVITE (so the ACK is absorbed and the reply retransmitted), stateless
  * otherwise. Takes req over. */
-static void reply_local(struct tdm_proxy *p, struct tdm_sip_msg *req,
-			const struct tdm_rcv *rcv, unsigned code,
-			const struct tdm_str *reason, const struct tdm_str *extra)
+static void reply_body(struct tdm_proxy *p, struct tdm_sip_msg *req,
+		       const struct tdm_rcv *rcv, unsigned code,
+		       const struct tdm_str *reason, const struct tdm_str *extra,
+		       const struct tdm_str *body)
 {
 	struct tdm_srv *s;
 
 	if (req->method == TDM_SIP_INVITE && !tdm_srv_new(p->txns, req, rcv, &s)) {
-		tdm_srv_reply(s, code, reason, extra);
+		px_srv_reply_body(p, s, code, reason, extra, body);
 		p->st.replies_local++;
 		return;
 	}
-	px_reply_stateless(p, req, rcv, code, reason, extra);
+	px_reply_stateless_body(p, req, rcv, code, reason, extra, body);
 	tdm_sip_msg_free(req);
+}
+
+static void reply_local(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			const struct tdm_rcv *rcv, unsigned code,
+			const struct tdm_str *reason, const struct tdm_str *extra)
+{
+	reply_body(p, req, rcv, code, reason, extra, NULL);
+}
+
+/* The script's reply: reply() or tdm_scr_reply() with its header lines
+ * and body. */
+static void reply_decision(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			   const struct tdm_rcv *rcv,
+			   const struct tdm_scr_decision *d)
+{
+	struct tdm_buf extra = { 0 };
+
+	if (!d->reply_hdrs.len && !d->reply_body.len) {
+		reply_local(p, req, rcv, d->code, &d->reason, NULL);
+		return;
+	}
+	px_decision_extra(d, &extra);
+	if (extra.err)
+		reply_local(p, req, rcv, 500, NULL, NULL);
+	else
+		reply_body(p, req, rcv, d->code, &d->reason,
+			   &(struct tdm_str){ extra.data, extra.len }, &d->reply_body);
+	tdm_buf_free(&extra);
 }
 
 static bool single_via(const struct tdm_sip_msg *m)
@@ -117,6 +146,7 @@ int px_run_route(struct px *px, enum tdm_route_type rt, struct tdm_sip_msg *repl
 		 const struct tdm_str *ruri, struct tdm_scr_ctx *x)
 {
 	tdm_scr_ctx_init(x, rt, px->req, reply, &px->source);
+	x->net = px->net;
 	x->txn_vars = px->txn_vars;
 	x->ruri = ruri ? *ruri : px->ruri;
 	return tdm_scr_run(px->prog, rt, x);
@@ -150,6 +180,10 @@ static void relay(struct tdm_proxy *p, struct tdm_sip_msg *req,
 	px->source = x->source;
 	memcpy(px->source_ip, ip, strnlen(ip, sizeof(px->source_ip) - 1) + 1);
 	px->source.ip = tdm_str_c(px->source_ip);
+	px->net = x->net;
+	memcpy(px->local_ip, x->net.local_ip.s, x->net.local_ip.len);
+	px->local_ip[x->net.local_ip.len] = 0;
+	px->net.local_ip = tdm_str_c(px->local_ip);
 	px->txn_vars = x->txn_vars;
 	px->core_edits = ce;
 	px->script_edits = x->edits;
@@ -184,7 +218,7 @@ static void act(struct tdm_proxy *p, struct tdm_sip_msg *req,
 			  (req->method == TDM_SIP_ACK || req->method == TDM_SIP_CANCEL));
 
 	if (d->action == TDM_SCR_ACT_REPLY) {
-		reply_local(p, req, rcv, d->code, &d->reason, NULL);
+		reply_decision(p, req, rcv, d);
 		return;
 	}
 	if (d->action != TDM_SCR_ACT_RELAY && d->action != TDM_SCR_ACT_FORWARD) {
@@ -214,7 +248,7 @@ void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
 	struct tdm_buf extra = { 0 };
 	struct tdm_str reason;
 	struct tdm_scr_ctx x;
-	char ip[TDM_ADDR_STRLEN];
+	char ip[TDM_ADDR_STRLEN], lip[TDM_ADDR_STRLEN] = "";
 	unsigned code;
 
 	p->st.requests++;
@@ -235,10 +269,17 @@ void tdm_proxy_request(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		return;
 	}
 	tdm_addr_format_ip(&rcv->src, ip, sizeof(ip));
+	if (rcv->listen)
+		tdm_addr_format_ip(&rcv->listen->addr, lip, sizeof(lip));
 	tdm_scr_ctx_init(&x, TDM_ROUTE_REQUEST, req, NULL,
 			 &(struct tdm_scr_source){ tdm_str_c(ip),
 				tdm_addr_port(&rcv->src),
 				tdm_str_c(tdm_proto_name(rcv->proto)) });
+	x.net = (struct tdm_scr_source_net){
+		.proto = rcv->proto, .conn_id = rcv->conn_id,
+		.local_ip = tdm_str_c(lip),
+		.local_port = rcv->listen ? tdm_addr_port(&rcv->listen->addr) : 0,
+		.listen_index = rcv->listen ? rcv->listen->index : 0 };
 	tdm_scr_run(p->prog, TDM_ROUTE_REQUEST, &x);
 	act(p, req, rcv, &x, ip);
 }

@@ -175,8 +175,14 @@ static bool failure_route(struct px *px, struct px_branch *best)
 	px_run_route(px, TDM_ROUTE_FAILURE, best->final, NULL, &x);
 	px->in_failure = false;
 	if (d->action == TDM_SCR_ACT_REPLY) {
+		struct tdm_buf extra = { 0 };
+
 		px->final_sent = true;
-		tdm_srv_reply(px->srv, d->code, &d->reason, NULL);
+		px_decision_extra(d, &extra);
+		px_srv_reply_body(px->p, px->srv, d->code, &d->reason,
+				  extra.len ? &(struct tdm_str){ extra.data, extra.len }
+					    : NULL, &d->reply_body);
+		tdm_buf_free(&extra);
 		return true;
 	}
 	if (d->action != TDM_SCR_ACT_RELAY)

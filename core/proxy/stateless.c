@@ -26,6 +26,15 @@ int px_reply_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		       const struct tdm_rcv *rcv, unsigned code,
 		       const struct tdm_str *reason, const struct tdm_str *extra)
 {
+	return px_reply_stateless_body(p, req, rcv, code, reason, extra, NULL);
+}
+
+int px_reply_stateless_body(struct tdm_proxy *p, struct tdm_sip_msg *req,
+			    const struct tdm_rcv *rcv, unsigned code,
+			    const struct tdm_str *reason,
+			    const struct tdm_str *extra,
+			    const struct tdm_str *body)
+{
 	struct tdm_buf *b;
 	struct tdm_dest d;
 	char tag[20];
@@ -37,7 +46,7 @@ int px_reply_stateless(struct tdm_proxy *p, struct tdm_sip_msg *req,
 	stateless_tag(req, tag);
 	t = tdm_str_c(code > 100 ? tag : "");
 	b = px_scratch(p);
-	rc = tdm_sip_reply_build(req, code, reason, &t, extra, NULL, b);
+	rc = tdm_sip_reply_build(req, code, reason, &t, extra, body, b);
 	if (!rc) {
 		tdm_srv_reply_dest(req, rcv, &d);
 		rc = tdm_txns_send(p->txns, &d, b->data, b->len);
@@ -245,4 +254,36 @@ void tdm_proxy_bad_message(struct tdm_proxy *p, const char *data, size_t len,
 	if (!b.err)
 		tdm_txns_send(p->txns, &d, b.data, b.len);
 	tdm_buf_free(&b);
+}
+
+/* ---- replies with the script's headers and body ---------------------------- */
+
+int px_srv_reply_body(struct tdm_proxy *p, struct tdm_srv *s, unsigned code,
+		      const struct tdm_str *reason, const struct tdm_str *extra,
+		      const struct tdm_str *body)
+{
+	struct tdm_str tag = tdm_srv_to_tag(s);
+	const struct tdm_sip_msg *req = tdm_srv_request(s);
+	struct tdm_buf *b;
+	int rc;
+
+	if (!body || !body->len || !req) /* the plain path needs no copy */
+		return tdm_srv_reply(s, code, reason, extra);
+	if (code <= 100)
+		tag = (struct tdm_str){ "", 0 };
+	b = px_scratch(p);
+	rc = tdm_sip_reply_build(req, code, reason, &tag, extra, body, b);
+	if (!rc)
+		rc = tdm_srv_send_reply(s, code, b->data, b->len);
+	return rc;
+}
+
+void px_decision_extra(const struct tdm_scr_decision *d, struct tdm_buf *b)
+{
+	tdm_buf_append_str(b, &d->reply_hdrs);
+	if (d->reply_body.len) {
+		tdm_buf_append_c(b, "Content-Type: ");
+		tdm_buf_append_str(b, &d->reply_ctype);
+		tdm_buf_append_c(b, "\r\n");
+	}
 }

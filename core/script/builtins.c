@@ -30,18 +30,14 @@ static struct tdm_str copy(struct tdm_scr_ctx *x, const struct tdm_str *s)
 static int bi_reply(struct tdm_scr_ctx *x, const struct tdm_value *a,
 		    unsigned n, struct tdm_value *ret)
 {
-	struct tdm_scr_decision *d = &x->decision;
 	(void)ret;
 
 	if (a[0].u.i < 100 || a[0].u.i > 699)
 		return -EINVAL;
-	if (n > 1 && !tdm_str_line_safe(&a[1].u.s))
-		return -EINVAL;
-	d->action = TDM_SCR_ACT_REPLY;
-	d->code = (uint16_t)a[0].u.i;
-	d->reason = n > 1 ? copy(x, &a[1].u.s) :
-		    tdm_str_c(tdm_sip_reason_phrase(d->code));
-	return 0;
+	/* the same check and record as tdm_scr_reply(), without headers:
+	 * a later reply() also drops those of an earlier tdm_scr_reply() */
+	return tdm_scr_ctx_reply(x, (unsigned)a[0].u.i, n > 1 ? &a[1].u.s : NULL,
+				 NULL, NULL, NULL);
 }
 
 /* relay([uri]) and forward([uri]): an explicit target must be a URI. */

@@ -46,8 +46,13 @@ struct tdm_scr_prep {
 	void (*free_fn[TDM_SCR_MAX_ARGS])(void *data);
 };
 
+struct tdm_scr_ctx;
+
 /* One call, on the caller's stack. */
 struct tdm_scr_call {
+	struct tdm_scr_ctx *x;          /* the route run (source, decision);
+					 * NULL outside one (set by the VM
+					 * after tdm_scr_call_init()) */
 	const struct tdm_fn_def *fn;
 	enum tdm_route_type route;
 	struct tdm_sip_msg *msg;        /* may be NULL */

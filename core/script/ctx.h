@@ -13,11 +13,23 @@
 #include <tandem/sip.h>
 #include <tandem/uri.h>
 
-/* Where the message came from. */
+/* Where the message came from. An empty ip means "no network" (a
+ * context set up without a source): tdm_scr_peer() is then -ENOENT. */
 struct tdm_scr_source {
 	struct tdm_str ip;        /* textual address, no brackets */
 	uint16_t port;
 	struct tdm_str transport; /* "udp", "tcp", "tls", "ws", "wss" */
+};
+
+/* More of where it came from (tdm_scr_peer()): kept apart from
+ * struct tdm_scr_source so that the many three-field initialisers of a
+ * source stay complete. All zero: not known. */
+struct tdm_scr_source_net {
+	enum tdm_proto proto;     /* 0: derived from the source's transport */
+	uint64_t conn_id;         /* stream connection, 0: none / unknown */
+	struct tdm_str local_ip;  /* the listen address it arrived on */
+	uint16_t local_port;
+	unsigned listen_index;
 };
 
 enum tdm_scr_action {
@@ -28,9 +40,19 @@ enum tdm_scr_action {
 	TDM_SCR_ACT_DROP,     /* drop */
 };
 
-/* One extra branch added by append_branch(uri). */
+/* How a branch is sent when tdm_scr_set_targets() named more than its
+ * Request-URI (all empty / 0: resolve the URI as usual). */
+struct tdm_scr_hop {
+	struct tdm_str dst;       /* send here (a SIP URI) instead */
+	struct tdm_str path;      /* Path values, inserted as Route headers */
+	uint64_t conn_id;         /* this stream connection while it is open */
+	int q;                    /* thousandths, -1: none */
+};
+
+/* One extra branch added by append_branch(uri) or tdm_scr_set_targets(). */
 struct tdm_scr_branch {
 	struct tdm_str uri;
+	struct tdm_scr_hop hop;
 	struct tdm_scr_branch *next;
 };
 
@@ -47,6 +69,13 @@ struct tdm_scr_decision {
 	enum tdm_scr_action action;
 	uint16_t code;                  /* REPLY */
 	struct tdm_str reason;          /* REPLY */
+	struct tdm_str reply_hdrs;      /* REPLY by tdm_scr_reply(): extra
+					 * header lines, each ending in CRLF */
+	struct tdm_str reply_ctype;     /* ... its body's Content-Type */
+	struct tdm_str reply_body;      /* ... and body (empty: none) */
+	struct tdm_scr_hop ruri_hop;    /* the Request-URI branch's, set by
+					 * tdm_scr_set_targets() */
+	bool targets_set;               /* tdm_scr_set_targets() was called */
 	struct tdm_str target;          /* RELAY/FORWARD to an explicit URI */
 	struct tdm_scr_branch *branches; /* in the order they were added */
 	struct tdm_scr_branch **branches_tail;
@@ -60,6 +89,7 @@ struct tdm_scr_ctx {
 	struct tdm_sip_msg *request;    /* the request (every route type) */
 	struct tdm_sip_msg *reply;      /* reply and failure routes, else NULL */
 	struct tdm_scr_source source;
+	struct tdm_scr_source_net net;  /* set after tdm_scr_ctx_init() */
 	struct tdm_arena *arena;        /* scratch: the request's arena */
 	struct tdm_sip_edits *edits;    /* edits to the request, made on demand */
 	struct tdm_sip_edits *reply_edits; /* reply route: edits to the response */
@@ -85,6 +115,19 @@ struct tdm_scr_ctx {
 	struct tdm_uri ruri_uri;
 	struct tdm_uri from_uri, to_uri;
 };
+
+/* Records a REPLY decision (reply() and tdm_scr_reply()): checks code
+ * (100..699), reason (one line), headers (complete lines, each ending in
+ * CRLF, no bare CR or LF, no empty line) and copies everything into the
+ * arena. NULL reason: the standard phrase. 0, -EINVAL or -ENOMEM. */
+int tdm_scr_ctx_reply(struct tdm_scr_ctx *x, unsigned code,
+		      const struct tdm_str *reason, const struct tdm_str *headers,
+		      const struct tdm_str *content_type,
+		      const struct tdm_str *body);
+
+/* Replaces the destinations (tdm_scr_set_targets()). */
+int tdm_scr_ctx_set_targets(struct tdm_scr_ctx *x,
+			    const struct tdm_scr_target *t, unsigned n);
 
 /* Sets up a context for one route run over `request` (and `reply` for the
  * reply and failure routes). Strings are not copied: the messages and

@@ -5,6 +5,7 @@
 core_libtandemcore_la_SOURCES += \
 	%reldir%/call.c \
 	%reldir%/ctx.c \
+	%reldir%/decide.c \
 	%reldir%/fields.c \
 	%reldir%/value.c \
 	%reldir%/builtins.c \

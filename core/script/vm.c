@@ -295,6 +295,7 @@ int tdm_scr_vm_modcall(const struct tdm_scr_node *n, struct tdm_scr_run *r,
 	for (unsigned i = (unsigned)cnt; i < n->u.mod.fn->nargs; i++)
 		args[i].type = TDM_T_VOID; /* absent optional arguments */
 	tdm_scr_call_init(&c, n->u.mod.fn, r->x->route, m, r->x->arena);
+	c.x = r->x;
 	rc = tdm_scr_call_args(&c, args, n->u.mod.fn->nargs, n->u.mod.prep);
 	if (!rc)
 		rc = tdm_scr_call_run(&c);

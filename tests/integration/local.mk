@@ -12,7 +12,9 @@ integration_tests = \
 	%reldir%/t_retrans.sh \
 	%reldir%/t_errors.sh \
 	%reldir%/t_dns.sh \
-	%reldir%/t_load.sh
+	%reldir%/t_load.sh \
+	%reldir%/t_register.sh \
+	%reldir%/t_nat.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) %reldir%/lib.sh \
 	%reldir%/routes/proxy.route.in \
@@ -24,4 +26,15 @@ EXTRA_DIST += $(integration_tests) %reldir%/lib.sh \
 	%reldir%/sipp/uas_call.xml \
 	%reldir%/sipp/uas_call_lossy.xml \
 	%reldir%/sipp/uas_cancelled.xml \
-	%reldir%/sipp/uas_unavailable.xml
+	%reldir%/sipp/uas_unavailable.xml \
+	%reldir%/sipp/reg_auth.xml \
+	%reldir%/sipp/reg_badpw.xml \
+	%reldir%/sipp/reg_423.xml \
+	%reldir%/sipp/reg_stale.xml \
+	%reldir%/sipp/reg_unreg.xml \
+	%reldir%/sipp/reg_unreg_all.xml \
+	%reldir%/sipp/uac_msg.xml \
+	%reldir%/sipp/uac_msg_404.xml \
+	%reldir%/sipp/uac_msg_480.xml \
+	%reldir%/sipp/uas_message.xml \
+	%reldir%/sipp/uas_ping.xml

@@ -12,7 +12,7 @@ tests_module_load_run_LDFLAGS = -export-dynamic \
 TDM_TEST_MODULE_LINK = -module -avoid-version -shared -rpath /nowhere
 check_LTLIBRARIES += tests/module/bad_abi.la tests/module/bad_sig.la \
 	tests/module/needs_db.la tests/module/misnamed.la \
-	tests/module/nosym.la tests/module/good.la
+	tests/module/nosym.la tests/module/good.la tests/module/sdkprobe.la
 tests_module_bad_abi_la_SOURCES = %reldir%/bad_abi.c
 tests_module_bad_abi_la_LDFLAGS = $(TDM_TEST_MODULE_LINK)
 tests_module_bad_sig_la_SOURCES = %reldir%/bad_sig.c
@@ -25,6 +25,12 @@ tests_module_nosym_la_SOURCES = %reldir%/nosym.c
 tests_module_nosym_la_LDFLAGS = $(TDM_TEST_MODULE_LINK)
 tests_module_good_la_SOURCES = %reldir%/good.c
 tests_module_good_la_LDFLAGS = $(TDM_TEST_MODULE_LINK)
+# The module SDK end to end (tdm_scr_reply/peer/set_targets, node.h):
+# tests/node/sdk.sh loads it into tandemd (loopback ports 23960-23969).
+tests_module_sdkprobe_la_SOURCES = %reldir%/sdkprobe.c
+tests_module_sdkprobe_la_LDFLAGS = $(TDM_TEST_MODULE_LINK)
+TESTS += tests/node/sdk.sh tests/node/sdk_offline.sh
+EXTRA_DIST += tests/node/sdk.sh tests/node/sdk_offline.sh
 
 TESTS += %reldir%/oot.sh %reldir%/tandemd.sh
 EXTRA_DIST += %reldir%/oot.sh %reldir%/tandemd.sh %reldir%/oot/hello.c

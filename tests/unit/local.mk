@@ -19,3 +19,4 @@ include $(srcdir)/tests/unit/txn/local.mk
 include $(srcdir)/tests/unit/conf/local.mk
 include $(srcdir)/tests/unit/db/local.mk
 include $(srcdir)/tests/unit/ctl/local.mk
+include $(srcdir)/tests/unit/auth/local.mk

@@ -296,6 +296,52 @@ static int kw_route(struct rc_reader *r)
 	return -EBADMSG;
 }
 
+/* After "source TRANSPORT IP [PORT]": [conn ID] [local IP PORT]
+ * [listen N], in any order; t is the first token after the port. */
+static int source_extras(struct rc_reader *r, struct tdm_scr_source_net *s,
+			 struct rc_tok *t)
+{
+	unsigned char addr[16];
+	struct tdm_str w;
+	uint64_t v;
+	int rc;
+
+	for (; t->kind != T_END; ) {
+		if (rc_tok_is(t, "conn")) {
+			if ((rc = rc_word(r, "connection id after 'conn'", &w)) ||
+			    (rc = rc_number(r, &w, 1, UINT64_MAX, "connection id", &v)))
+				return rc;
+			s->conn_id = v;
+		} else if (rc_tok_is(t, "local")) {
+			if ((rc = rc_word(r, "IP address after 'local'", &w)))
+				return rc;
+			if (inet_pton(AF_INET, w.s, addr) != 1 &&
+			    inet_pton(AF_INET6, w.s, addr) != 1) {
+				rc_err(r, r->lineno, "bad local IP address '%s'", w.s);
+				return -EBADMSG;
+			}
+			s->local_ip = w;
+			if ((rc = rc_word(r, "port after 'local IP'", &w)) ||
+			    (rc = rc_number(r, &w, 1, 65535, "local port", &v)))
+				return rc;
+			s->local_port = (uint16_t)v;
+		} else if (rc_tok_is(t, "listen")) {
+			if ((rc = rc_word(r, "index after 'listen'", &w)) ||
+			    (rc = rc_number(r, &w, 0, 1023, "listen index", &v)))
+				return rc;
+			s->listen_index = (unsigned)v;
+		} else {
+			rc_err(r, r->lineno, "unexpected '%.*s' in source (after the "
+			    "port: conn ID, local IP PORT, listen N)",
+			    TDM_STR_FMT(&t->s));
+			return -EBADMSG;
+		}
+		if ((rc = rc_next_tok(r, t)))
+			return rc;
+	}
+	return 0;
+}
+
 static int kw_source(struct rc_reader *r)
 {
 	static const char *const transports[] = { "udp", "tcp", "tls", "ws", "wss" };
@@ -329,13 +375,17 @@ static int kw_source(struct rc_reader *r)
 		return -EBADMSG;
 	}
 	s->ip = ip;
+	target(r)->net = (struct tdm_scr_source_net){
+		.proto = tdm_proto_parse(&s->transport) };
 	if ((rc = rc_next_tok(r, &t)))
 		return rc;
-	if (t.kind != T_END &&
-	    (rc = rc_number(r, &t.s, 1, 65535, "port", &port)))
-		return rc;
+	if (t.kind == T_WORD && t.s.len && t.s.s[0] >= '0' && t.s.s[0] <= '9') {
+		if ((rc = rc_number(r, &t.s, 1, 65535, "port", &port)) ||
+		    (rc = rc_next_tok(r, &t)))
+			return rc;
+	}
 	s->port = (uint16_t)port;
-	return t.kind == T_END ? 0 : rc_end_of_line(r, "the port");
+	return source_extras(r, &target(r)->net, &t);
 }
 
 /* The lines of an inline message, up to the line holding only `mark`. */
@@ -621,6 +671,7 @@ int rc_file_load(const char *path, FILE *errs, struct rc_file **out)
 	r.defaults.route = TDM_ROUTE_REQUEST;
 	r.defaults.source = (struct tdm_scr_source){ TDM_STR("192.0.2.1"), 5060,
 						     TDM_STR("udp") };
+	r.defaults.net.proto = TDM_PROTO_UDP;
 	/* Strings point into the text: keep it in the arena. */
 	r.p = tdm_arena_memdup(r.a, text, len + 1);
 	free(text);

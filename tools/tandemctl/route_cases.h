@@ -43,6 +43,10 @@ enum rc_kind {
 	RC_LOG,             /* expect log LEVEL "text"|/re/ (in order) */
 	RC_NO_LOGS,         /* expect logs none */
 	RC_TXN,             /* expect txn.NAME = VALUE */
+	RC_REPLY_HDR,       /* expect reply-header NAME ["value"|/re/] */
+	RC_REPLY_BODY,      /* expect reply-body "text"|/re/ */
+	RC_TARGET,          /* expect target URI [dst URI] [path "P"]
+			     * [conn ID] [q Q] (the list, in order) */
 };
 
 struct rc_expect {
@@ -62,6 +66,11 @@ struct rc_expect {
 	int level;                 /* RC_LOG: enum tdm_log_level */
 	bool yes;                  /* RC_RECORD_ROUTE */
 	struct rc_value value;     /* RC_TXN */
+	/* RC_TARGET: the attributes listed (only those are checked) */
+	bool has_dst, has_path, has_conn, has_q;
+	struct tdm_str dst, path;
+	uint64_t conn_id;
+	int q;
 	struct rc_expect *next;
 };
 
@@ -88,6 +97,7 @@ struct rc_case {
 	enum tdm_route_type route;
 	struct rc_msg request, response;
 	struct tdm_scr_source source;
+	struct tdm_scr_source_net net; /* conn, local, listen of source */
 	struct rc_given *given;
 	struct rc_expect *expect;  /* in file order */
 	struct rc_case *next;

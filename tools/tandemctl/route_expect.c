@@ -141,6 +141,52 @@ static int keyword_arg(struct rc_reader *r, const char *kind, const char *a,
 	return -EBADMSG;
 }
 
+/* target URI [dst URI] [path "P"] [conn ID] [q Q] */
+static int expect_target(struct rc_reader *r)
+{
+	struct rc_expect *x;
+	struct rc_tok t;
+	uint64_t v;
+	struct tdm_str w;
+	int rc;
+
+	if ((rc = add_expect(r, RC_TARGET, &x)) ||
+	    (rc = rc_word(r, "target URI", &x->text)))
+		return rc;
+	for (;;) {
+		if ((rc = rc_next_tok(r, &t)))
+			return rc;
+		if (t.kind == T_END)
+			return 0;
+		if (rc_tok_is(&t, "dst")) {
+			x->has_dst = true;
+			rc = rc_word(r, "URI after 'dst'", &x->dst);
+		} else if (rc_tok_is(&t, "path")) {
+			x->has_path = true;
+			rc = rc_word(r, "\"Path\" after 'path'", &x->path);
+		} else if (rc_tok_is(&t, "conn")) {
+			x->has_conn = true;
+			if (!(rc = rc_word(r, "connection id after 'conn'", &w)))
+				rc = rc_number(r, &w, 0, UINT64_MAX, "connection id",
+					       &x->conn_id);
+		} else if (rc_tok_is(&t, "q")) {
+			x->has_q = true;
+			if (!(rc = rc_word(r, "q after 'q' (0 to 1000, or none)", &w))) {
+				if (tdm_str_eq_c(&w, "none"))
+					x->q = -1;
+				else if (!(rc = rc_number(r, &w, 0, 1000, "q", &v)))
+					x->q = (int)v;
+			}
+		} else {
+			rc_err(r, r->lineno, "unexpected '%.*s' after the target URI "
+			    "(dst URI, path \"P\", conn ID, q Q)", TDM_STR_FMT(&t.s));
+			return -EBADMSG;
+		}
+		if (rc)
+			return rc;
+	}
+}
+
 int rc_kw_expect(struct rc_reader *r)
 {
 	struct rc_expect *x;
@@ -203,12 +249,20 @@ int rc_kw_expect(struct rc_reader *r)
 		}
 		return match(r, x, false);
 	}
+	if (rc_tok_is(&t, "reply-header"))
+		return (rc = add_expect(r, RC_REPLY_HDR, &x)) || (rc = hdr_name(r, x)) ?
+		       rc : match(r, x, true);
+	if (rc_tok_is(&t, "reply-body"))
+		return (rc = add_expect(r, RC_REPLY_BODY, &x)) ? rc : match(r, x, false);
+	if (rc_tok_is(&t, "target"))
+		return expect_target(r);
 	if (t.kind == T_WORD && t.s.len > 4 && !memcmp(t.s.s, "txn.", 4))
 		return (rc = add_expect(r, RC_TXN, &x)) ? rc :
 		       rc_txn_assign(r, &t, &x->text, &x->value);
 	rc_err(r, r->lineno, "unknown expectation '%.*s' (reply, relay, forward, drop, "
 	    "none, ruri, record-route, branch, branches, header-added, "
-	    "header-removed, headers, log, logs, txn.NAME)", TDM_STR_FMT(&t.s));
+	    "header-removed, headers, log, logs, txn.NAME, reply-header, reply-body, "
+	    "target)", TDM_STR_FMT(&t.s));
 	return -EBADMSG;
 }
 

@@ -254,6 +254,137 @@ static void branch_list(struct tdm_buf *b, const struct tdm_scr_branch *br)
 			       br->next ? "\n" : "");
 }
 
+/* One "Name: value" line of a reply's extra headers at *rest (moved on);
+ * false at the end. */
+static bool next_reply_hdr(struct tdm_str *rest, struct tdm_str *name,
+			   struct tdm_str *value)
+{
+	long eol = tdm_str_chr(rest, '\n'), colon;
+	struct tdm_str line;
+
+	if (!rest->len)
+		return false;
+	line = tdm_str_sub(rest, 0, eol < 0 ? rest->len : (size_t)eol);
+	rest->s += eol < 0 ? rest->len : (size_t)eol + 1;
+	rest->len -= eol < 0 ? rest->len : (size_t)eol + 1;
+	colon = tdm_str_chr(&line, ':');
+	if (colon < 0)
+		colon = (long)line.len;
+	*name = tdm_str_trim(tdm_str_sub(&line, 0, (size_t)colon));
+	*value = (size_t)colon < line.len ?
+		 tdm_str_trim(tdm_str_sub(&line, (size_t)colon + 1,
+					  line.len - (size_t)colon - 1)) :
+		 (struct tdm_str){ "", 0 };
+	return true;
+}
+
+static bool name_eq(const struct tdm_str *a, const struct tdm_str *b)
+{
+	enum tdm_sip_hdr_id ia = tdm_sip_hdr_id(a), ib = tdm_sip_hdr_id(b);
+
+	return ia != TDM_HDR_OTHER ? ia == ib : tdm_str_caseeq(a, b);
+}
+
+static bool check_reply_hdr(const struct run *r, const struct rc_expect *e)
+{
+	struct tdm_str rest = r->x.decision.reply_hdrs, n, v;
+
+	if (r->x.decision.action != TDM_SCR_ACT_REPLY)
+		return false;
+	while (next_reply_hdr(&rest, &n, &v))
+		if (name_eq(&n, &e->text) && (!e->has_match || rc_match(&e->match, &v)))
+			return true;
+	return false;
+}
+
+static void reply_hdr_list(struct tdm_buf *b, const struct tdm_scr_decision *d)
+{
+	struct tdm_str rest = d->reply_hdrs, n, v;
+	bool any = false;
+
+	while (next_reply_hdr(&rest, &n, &v)) {
+		tdm_buf_printf(b, "%sreply header %.*s: ", any ? "\n" : "",
+			       TDM_STR_FMT(&n));
+		quote(b, &v);
+		any = true;
+	}
+	if (!any)
+		tdm_buf_append_c(b, "no reply headers");
+}
+
+/* The destinations as tdm_scr_set_targets() left them: the Request-URI
+ * (with its hop) first, then the branches. */
+static void target_text(struct tdm_buf *b, const struct tdm_str *uri,
+			const struct tdm_scr_hop *h)
+{
+	tdm_buf_printf(b, "target %.*s", TDM_STR_FMT(uri));
+	if (h->dst.len)
+		tdm_buf_printf(b, " dst %.*s", TDM_STR_FMT(&h->dst));
+	if (h->path.len) {
+		tdm_buf_append_c(b, " path ");
+		quote(b, &h->path);
+	}
+	if (h->conn_id)
+		tdm_buf_printf(b, " conn %llu", (unsigned long long)h->conn_id);
+	if (h->q >= 0 && (h->dst.len || h->path.len || h->conn_id || h->q))
+		tdm_buf_printf(b, " q %d", h->q);
+}
+
+static bool target_eq(const struct rc_expect *e, const struct tdm_str *uri,
+		      const struct tdm_scr_hop *h)
+{
+	return tdm_str_eq(uri, &e->text) &&
+	       (!e->has_dst || tdm_str_eq(&h->dst, &e->dst)) &&
+	       (!e->has_path || tdm_str_eq(&h->path, &e->path)) &&
+	       (!e->has_conn || h->conn_id == e->conn_id) &&
+	       (!e->has_q || h->q == e->q);
+}
+
+static void check_targets(struct run *r, const struct rc_expect *first)
+{
+	const struct tdm_scr_decision *d = &r->x.decision;
+	static const struct tdm_scr_hop none = { .q = -1 };
+	const struct tdm_scr_branch *br = d->branches;
+	struct tdm_buf want = TDM_BUF_INIT, got = TDM_BUF_INIT;
+	bool ok = true, at_ruri = true;
+
+	for (const struct rc_expect *e = first; e; e = e->next) {
+		if (e->kind != RC_TARGET)
+			continue;
+		if (at_ruri) {
+			ok = target_eq(e, &r->x.ruri, d->targets_set ? &d->ruri_hop : &none);
+			at_ruri = false;
+		} else {
+			ok = ok && br && target_eq(e, &br->uri, &br->hop);
+			br = br ? br->next : NULL;
+		}
+		tdm_buf_printf(&want, "%starget %.*s", want.len ? "\n" : "",
+			       TDM_STR_FMT(&e->text));
+		if (e->has_dst)
+			tdm_buf_printf(&want, " dst %.*s", TDM_STR_FMT(&e->dst));
+		if (e->has_path) {
+			tdm_buf_append_c(&want, " path ");
+			quote(&want, &e->path);
+		}
+		if (e->has_conn)
+			tdm_buf_printf(&want, " conn %llu", (unsigned long long)e->conn_id);
+		if (e->has_q)
+			tdm_buf_printf(&want, " q %d", e->q);
+	}
+	if (ok && !br) {
+		tdm_buf_free(&want);
+		return;
+	}
+	target_text(&got, &r->x.ruri, d->targets_set ? &d->ruri_hop : &none);
+	for (br = d->branches; br; br = br->next) {
+		tdm_buf_append_ch(&got, '\n');
+		target_text(&got, &br->uri, &br->hop);
+	}
+	mismatch(r, first, &want, &got);
+	tdm_buf_free(&want);
+	tdm_buf_free(&got);
+}
+
 /* ---- one expectation ----------------------------------------------------- */
 
 static bool check_action(const struct run *r, const struct rc_expect *e)
@@ -342,7 +473,8 @@ static void check_branches(struct run *r, const struct rc_expect *first)
 }
 
 static void check_one(struct run *r, const struct rc_expect *e,
-		      const struct tdm_scr_logline **logs, bool *branches_done)
+		      const struct tdm_scr_logline **logs, bool *branches_done,
+		      bool *targets_done)
 {
 	const struct tdm_scr_decision *d = &r->x.decision;
 	struct tdm_buf want = TDM_BUF_INIT, got = TDM_BUF_INIT;
@@ -379,6 +511,30 @@ static void check_one(struct run *r, const struct rc_expect *e,
 		if (!*branches_done)
 			check_branches(r, e);
 		*branches_done = true;
+		break;
+	case RC_TARGET:
+		if (!*targets_done)
+			check_targets(r, e);
+		*targets_done = true;
+		break;
+	case RC_REPLY_HDR:
+		if (!(ok = check_reply_hdr(r, e))) {
+			tdm_buf_printf(&want, "reply header %.*s", TDM_STR_FMT(&e->text));
+			if (e->has_match) {
+				tdm_buf_append_c(&want, ": ");
+				match_text(&want, &e->match);
+			}
+			reply_hdr_list(&got, d);
+		}
+		break;
+	case RC_REPLY_BODY:
+		if (!(ok = d->action == TDM_SCR_ACT_REPLY &&
+			   rc_match(&e->match, &d->reply_body))) {
+			tdm_buf_append_c(&want, "reply body ");
+			match_text(&want, &e->match);
+			tdm_buf_append_c(&got, "reply body ");
+			quote(&got, &d->reply_body);
+		}
 		break;
 	case RC_NO_BRANCHES:
 		if (!(ok = !d->branches)) {
@@ -536,7 +692,7 @@ int rc_case_run(const struct rc_file *f, const struct rc_case *c,
 {
 	struct run r = { .f = f, .c = c, .p = p, .out = diff };
 	const struct tdm_scr_logline *logs;
-	bool branches_done = false;
+	bool branches_done = false, targets_done = false;
 	int rc;
 
 	*run_error = false;
@@ -545,6 +701,7 @@ int rc_case_run(const struct rc_file *f, const struct rc_case *c,
 	if ((rc = parse(&c->request, &r.req)) || (rc = parse(&c->response, &r.resp)))
 		goto out;
 	tdm_scr_ctx_init(&r.x, c->route, r.req, r.resp, &c->source);
+	r.x.net = c->net;
 	r.x.keep_logs = true;
 	if ((rc = set_txn(&r)))
 		goto out;
@@ -558,7 +715,7 @@ int rc_case_run(const struct rc_file *f, const struct rc_case *c,
 		goto out;
 	logs = r.x.decision.logs;
 	for (const struct rc_expect *e = c->expect; e; e = e->next)
-		check_one(&r, e, &logs, &branches_done);
+		check_one(&r, e, &logs, &branches_done, &targets_done);
 	if (r.failed && r.run_rc < 0)
 		tdm_buf_printf(diff, "    the %s route stopped with a run-time error: %s\n",
 			       tdm_route_type_name(c->route), tdm_strerror(r.run_rc));

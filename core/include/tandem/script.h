@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tandem/addr.h>
 #include <tandem/arena.h>
 #include <tandem/compiler.h>
 #include <tandem/sip.h>
@@ -96,6 +97,65 @@ TDM_API struct tdm_arena *tdm_scr_arena(const struct tdm_scr_call *c);
 TDM_API int tdm_scr_ret_bool(struct tdm_scr_call *c, bool v);
 TDM_API int tdm_scr_ret_int(struct tdm_scr_call *c, int64_t v);
 TDM_API int tdm_scr_ret_str(struct tdm_scr_call *c, const struct tdm_str *v);
+
+/* ---- Where the request came from (SDK for registrar, auth, NAT) -------- */
+
+/* The transport a request arrived through. Strings point into the
+ * message's buffers or the node's listen table and live as long as the
+ * message. */
+struct tdm_scr_peer {
+	struct tdm_str ip;           /* source address, text, no brackets */
+	uint16_t port;               /* source port */
+	enum tdm_proto proto;        /* TDM_PROTO_UDP ... TDM_PROTO_WSS */
+	uint64_t conn_id;            /* stream connection (a flow, RFC 5626);
+				      * 0 for UDP or when unknown */
+	struct tdm_str local_ip;     /* the listen address it arrived on */
+	uint16_t local_port;
+	unsigned listen_index;       /* position of that listen address */
+};
+
+/* Fills *out for the request being routed. 0, or -ENOENT when the call
+ * runs without a network (offline route tests fill what they know). */
+TDM_API int tdm_scr_peer(const struct tdm_scr_call *c, struct tdm_scr_peer *out);
+
+/* ---- Acting on the request --------------------------------------------- */
+
+/* Answers the request (request routes): the route's decision becomes a
+ * reply with code and reason (NULL: the standard phrase), and `headers`
+ * (NULL or zero or more complete header lines, each ending in CRLF) are
+ * added to the response; body (NULL: none) is sent with content_type.
+ * Everything is copied. Replaces an earlier decision of the route, as a
+ * later reply()/relay() replaces this one. 0, -EINVAL (code outside
+ * 100..699, a header line without CRLF), -ENOMEM. */
+TDM_API int tdm_scr_reply(struct tdm_scr_call *c, unsigned code,
+			  const struct tdm_str *reason,
+			  const struct tdm_str *headers,
+			  const struct tdm_str *content_type,
+			  const struct tdm_str *body);
+
+/* One destination of the request, as a registrar's lookup finds it. */
+struct tdm_scr_target {
+	struct tdm_str uri;       /* the branch's Request-URI (the contact) */
+	struct tdm_str dst;       /* send here instead of resolving uri: a SIP
+				   * URI ("sip:198.51.100.7:40312;transport=udp",
+				   * the NATed source), empty: resolve */
+	struct tdm_str path;      /* Path values of the registration (RFC 3327),
+				   * comma-separated; inserted as Route headers
+				   * before ours; empty: none */
+	uint64_t conn_id;         /* send over this connection while it is
+				   * open (RFC 5626 flow, TCP/TLS/WS clients);
+				   * 0: none. When it is gone the branch fails
+				   * with 430 Flow Failed if dst is empty */
+	int q;                    /* thousandths (0..1000), -1: none */
+};
+
+/* Replaces the request's destinations (request and failure routes): the
+ * first target becomes the Request-URI (with its dst/path/conn_id) and the
+ * others become branches, in this order; a later relay() forks to all of
+ * them in parallel. n == 0 is -EINVAL. Everything is copied. */
+TDM_API int tdm_scr_set_targets(struct tdm_scr_call *c,
+				const struct tdm_scr_target *t, unsigned n);
+
 
 /* ---- Load-time preparation of constant arguments ----------------------- */
 

@@ -19,5 +19,8 @@
 #include <tandem/digest.h>
 #include <tandem/script.h>
 #include <tandem/module.h>
+#include <tandem/node.h>
+#include <tandem/db.h>
+#include <tandem/snapshot.h>
 
 #endif

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * registrar persistence: SQL on the `location` table (see persist_db.h).
+ * Times are written as ISO 8601 UTC text, which SQLite's TEXT column
+ * orders correctly and PostgreSQL's timestamptz parses; they are read
+ * back as epoch seconds with each dialect's function. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <tandem/buf.h>
+#include "persist_db.h"
+
+#define COLS "ruid, username, domain, contact, received, path, socket, " \
+	     "expires, q, callid, cseq, flags, user_agent, instance, reg_id, " \
+	     "last_modified"
+
+static const char sql_upsert[] =
+	"INSERT INTO location (" COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	"$8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (ruid) DO "
+	"UPDATE SET username = excluded.username, domain = excluded.domain, "
+	"contact = excluded.contact, received = excluded.received, "
+	"path = excluded.path, socket = excluded.socket, "
+	"expires = excluded.expires, q = excluded.q, "
+	"callid = excluded.callid, cseq = excluded.cseq, "
+	"flags = excluded.flags, user_agent = excluded.user_agent, "
+	"instance = excluded.instance, reg_id = excluded.reg_id, "
+	"last_modified = excluded.last_modified";
+static const char sql_delete[] = "DELETE FROM location WHERE ruid = $1";
+static const char sql_purge[] = "DELETE FROM location WHERE expires <= $1";
+
+static const char sql_load_sqlite[] =
+	"SELECT ruid, username, domain, contact, received, path, socket, "
+	"CAST(strftime('%s', expires) AS INTEGER), q, callid, cseq, flags, "
+	"user_agent, instance, reg_id, "
+	"CAST(strftime('%s', last_modified) AS INTEGER) "
+	"FROM location WHERE expires > $1";
+static const char sql_load_pg[] =
+	"SELECT ruid, username, domain, contact, received, path, socket, "
+	"CAST(EXTRACT(EPOCH FROM expires) AS BIGINT), q, callid, cseq, flags, "
+	"user_agent, instance, reg_id, "
+	"CAST(EXTRACT(EPOCH FROM last_modified) AS BIGINT) "
+	"FROM location WHERE expires > $1";
+
+void reg_pdb_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool reg_pdb_transient(int err)
+{
+	return err == -ENOTCONN || err == -ETIMEDOUT || err == -ENOMEM ||
+	       err == -EBUSY || err == -EAGAIN;
+}
+
+int reg_pdb_open(struct reg_pdb *p, const char *url, char *err,
+		 size_t errlen)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = tdm_db_open(url, NULL, &p->db, err, errlen);
+	if (rc)
+		return rc;
+	p->pg = !strcmp(tdm_db_dialect(p->db), "postgres");
+	if ((rc = tdm_db_prepare(p->db, sql_upsert, &p->upsert)) ||
+	    (rc = tdm_db_prepare(p->db, sql_delete, &p->del)) ||
+	    (rc = tdm_db_prepare(p->db, sql_purge, &p->purge))) {
+		snprintf(err, errlen, "%s", tdm_db_error(p->db));
+		reg_pdb_close(p);
+		return rc;
+	}
+	return 0;
+}
+
+void reg_pdb_close(struct reg_pdb *p)
+{
+	tdm_db_close(p->db);
+	memset(p, 0, sizeof(*p));
+}
+
+int reg_pdb_purge(struct reg_pdb *p, int64_t now)
+{
+	char t[32];
+	struct tdm_db_val v;
+	int rc;
+
+	reg_pdb_time(now, t, sizeof(t));
+	v = TDM_DB_TEXT_C(t);
+	rc = tdm_db_exec(p->purge, &v, 1, NULL, NULL);
+	return rc < 0 ? rc : (int)tdm_db_changes(p->db);
+}
+
+struct load_ctx {
+	reg_pdb_row_fn *fn;
+	void *arg;
+	struct tdm_buf aor;
+};
+
+static struct tdm_str col(const struct tdm_db_row *r, unsigned i)
+{
+	struct tdm_str s;
+
+	s.s = tdm_db_row_text(r, i, &s.len);
+	return s;
+}
+
+static int load_row(void *arg, const struct tdm_db_row *r)
+{
+	struct load_ctx *c = arg;
+	struct tdm_str user = col(r, 1), domain = col(r, 2), socket = col(r, 6);
+	struct reg_ul_binding b = {
+		.ruid = col(r, 0), .contact = col(r, 3), .received = col(r, 4),
+		.path = col(r, 5), .expires = tdm_db_row_int(r, 7),
+		.q = (int16_t)tdm_db_row_int(r, 8), .callid = col(r, 9),
+		.cseq = (uint32_t)tdm_db_row_int(r, 10),
+		.flags = (uint32_t)tdm_db_row_int(r, 11),
+		.user_agent = col(r, 12), .instance = col(r, 13),
+		.reg_id = (uint32_t)tdm_db_row_int(r, 14),
+		.last_modified = tdm_db_row_int(r, 15),
+	};
+
+	tdm_buf_reset(&c->aor);
+	tdm_buf_append_str(&c->aor, &user);
+	tdm_buf_append_ch(&c->aor, '@');
+	tdm_buf_append_str(&c->aor, &domain);
+	if (c->aor.err)
+		return c->aor.err;
+	b.aor = (struct tdm_str){ c->aor.data, c->aor.len };
+	return c->fn(c->arg, &b, &socket);
+}
+
+int reg_pdb_load(struct reg_pdb *p, int64_t now, reg_pdb_row_fn *fn,
+		 void *arg)
+{
+	struct load_ctx c = { fn, arg, TDM_BUF_INIT };
+	char t[32];
+	struct tdm_db_val v;
+	int rc;
+
+	reg_pdb_time(now, t, sizeof(t));
+	v = TDM_DB_TEXT_C(t);
+	rc = tdm_db_query(p->db, p->pg ? sql_load_pg : sql_load_sqlite, &v, 1,
+			  load_row, &c);
+	tdm_buf_free(&c.aor);
+	return rc;
+}
+
+/* The AOR "user@domain" split on its last '@'. */
+static void split_aor(const struct tdm_str *aor, struct tdm_str *user,
+		      struct tdm_str *domain)
+{
+	size_t i = aor->len;
+
+	while (i > 0 && aor->s[i - 1] != '@')
+		i--;
+	*user = (struct tdm_str){ aor->s, i ? i - 1 : aor->len };
+	*domain = i ? (struct tdm_str){ aor->s + i, aor->len - i }
+		    : (struct tdm_str){ "", 0 };
+}
+
+#define TXT(x) TDM_DB_TEXT_V((x).s, (x).len)
+
+/* The upsert of a saved binding. */
+static int upsert(struct reg_pdb *p, const struct reg_pj_entry *e)
+{
+	const struct reg_ul_binding *b = &e->row;
+	int64_t mod = b->last_modified ? b->last_modified : (int64_t)time(NULL);
+	struct tdm_str user, domain;
+	char exp[32], modt[32];
+
+	split_aor(&b->aor, &user, &domain);
+	reg_pdb_time(b->expires, exp, sizeof(exp));
+	reg_pdb_time(mod, modt, sizeof(modt));
+	{
+		struct tdm_db_val v[16] = {
+			TXT(b->ruid), TXT(user), TXT(domain), TXT(b->contact),
+			TXT(b->received), TXT(b->path), TXT(e->socket),
+			TDM_DB_TEXT_C(exp), TDM_DB_INT_V(b->q), TXT(b->callid),
+			TDM_DB_INT_V(b->cseq), TDM_DB_INT_V(b->flags),
+			TXT(b->user_agent), TXT(b->instance),
+			TDM_DB_INT_V(b->reg_id), TDM_DB_TEXT_C(modt),
+		};
+
+		return tdm_db_exec(p->upsert, v, 16, NULL, NULL);
+	}
+}
+
+int reg_pdb_write_one(struct reg_pdb *p, const struct reg_pj_entry *e)
+{
+	struct tdm_db_val v;
+
+	if (!e->del)
+		return upsert(p, e);
+	v = TXT(e->row.ruid);
+	return tdm_db_exec(p->del, &v, 1, NULL, NULL);
+}
+
+int reg_pdb_write(struct reg_pdb *p, const struct tdm_list *batch)
+{
+	const struct tdm_list_node *n;
+	int rc;
+
+	if ((rc = tdm_db_begin(p->db)))
+		return rc;
+	TDM_LIST_FOREACH(batch, n) {
+		rc = reg_pdb_write_one(p, TDM_LIST_ENTRY(n, struct reg_pj_entry,
+							 lnode));
+		if (rc < 0) {
+			tdm_db_rollback(p->db);
+			return rc;
+		}
+	}
+	rc = tdm_db_commit(p->db);
+	if (rc)
+		tdm_db_rollback(p->db);
+	return rc < 0 ? rc : 0;
+}
