@@ -14,10 +14,10 @@
 	     "expires, q, callid, cseq, flags, user_agent, instance, reg_id, " \
 	     "last_modified"
 
-static const char sql_upsert[] =
-	"INSERT INTO location (" COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	"$8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (ruid) DO "
-	"UPDATE SET username = excluded.username, domain = excluded.domain, "
+#define NCOLS 16
+
+static const char sql_upsert_set[] =
+	" ON CONFLICT (ruid) DO UPDATE SET username = excluded.username, domain = excluded.domain, "
 	"contact = excluded.contact, received = excluded.received, "
 	"path = excluded.path, socket = excluded.socket, "
 	"expires = excluded.expires, q = excluded.q, "
@@ -25,6 +25,24 @@ static const char sql_upsert[] =
 	"flags = excluded.flags, user_agent = excluded.user_agent, "
 	"instance = excluded.instance, reg_id = excluded.reg_id, "
 	"last_modified = excluded.last_modified";
+
+/* "INSERT INTO location (COLS) VALUES ($1..$16), ... ON CONFLICT ..." for
+ * rows rows, into b. The journal coalesces by ruid, so no statement names
+ * a binding twice (PostgreSQL refuses that in one ON CONFLICT). */
+static void upsert_sql(unsigned rows, struct tdm_buf *b)
+{
+	unsigned k = 1;
+
+	tdm_buf_append_c(b, "INSERT INTO location (" COLS ") VALUES ");
+	for (unsigned r = 0; r < rows; r++) {
+		tdm_buf_append_c(b, r ? ", (" : "(");
+		for (unsigned c = 0; c < NCOLS; c++)
+			tdm_buf_printf(b, c ? ", $%u" : "$%u", k++);
+		tdm_buf_append_ch(b, ')');
+	}
+	tdm_buf_append_c(b, sql_upsert_set);
+}
+
 static const char sql_delete[] = "DELETE FROM location WHERE ruid = $1";
 static const char sql_purge[] = "DELETE FROM location WHERE expires <= $1";
 
@@ -59,6 +77,7 @@ bool reg_pdb_transient(int err)
 int reg_pdb_open(struct reg_pdb *p, const char *url, char *err,
 		 size_t errlen)
 {
+	struct tdm_buf one = TDM_BUF_INIT, many = TDM_BUF_INIT;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -66,14 +85,22 @@ int reg_pdb_open(struct reg_pdb *p, const char *url, char *err,
 	if (rc)
 		return rc;
 	p->pg = !strcmp(tdm_db_dialect(p->db), "postgres");
-	if ((rc = tdm_db_prepare(p->db, sql_upsert, &p->upsert)) ||
+	upsert_sql(1, &one);
+	upsert_sql(REG_PDB_ROWS, &many);
+	if (one.err || many.err) {
+		rc = -ENOMEM;
+	} else if ((rc = tdm_db_prepare(p->db, one.data, &p->upsert)) ||
+	    (rc = tdm_db_prepare(p->db, many.data, &p->upsert_n)) ||
 	    (rc = tdm_db_prepare(p->db, sql_delete, &p->del)) ||
 	    (rc = tdm_db_prepare(p->db, sql_purge, &p->purge))) {
-		snprintf(err, errlen, "%s", tdm_db_error(p->db));
-		reg_pdb_close(p);
-		return rc;
+		snprintf(err, errlen, "%s", rc == -ENOMEM && !p->upsert ?
+			 "out of memory" : tdm_db_error(p->db));
 	}
-	return 0;
+	tdm_buf_free(&one);
+	tdm_buf_free(&many);
+	if (rc)
+		reg_pdb_close(p);
+	return rc;
 }
 
 void reg_pdb_close(struct reg_pdb *p)
@@ -164,29 +191,59 @@ static void split_aor(const struct tdm_str *aor, struct tdm_str *user,
 
 #define TXT(x) TDM_DB_TEXT_V((x).s, (x).len)
 
-/* The upsert of a saved binding. */
-static int upsert(struct reg_pdb *p, const struct reg_pj_entry *e)
+/* The times of one row, kept alive while its values are bound. */
+struct row_times {
+	char exp[32], mod[32];
+};
+
+/* The NCOLS values of a saved binding, in COLS order, into v. */
+static void row_values(const struct reg_pj_entry *e, struct row_times *t,
+		       struct tdm_db_val *v)
 {
 	const struct reg_ul_binding *b = &e->row;
 	int64_t mod = b->last_modified ? b->last_modified : (int64_t)time(NULL);
 	struct tdm_str user, domain;
-	char exp[32], modt[32];
 
 	split_aor(&b->aor, &user, &domain);
-	reg_pdb_time(b->expires, exp, sizeof(exp));
-	reg_pdb_time(mod, modt, sizeof(modt));
-	{
-		struct tdm_db_val v[16] = {
-			TXT(b->ruid), TXT(user), TXT(domain), TXT(b->contact),
-			TXT(b->received), TXT(b->path), TXT(e->socket),
-			TDM_DB_TEXT_C(exp), TDM_DB_INT_V(b->q), TXT(b->callid),
-			TDM_DB_INT_V(b->cseq), TDM_DB_INT_V(b->flags),
-			TXT(b->user_agent), TXT(b->instance),
-			TDM_DB_INT_V(b->reg_id), TDM_DB_TEXT_C(modt),
-		};
+	reg_pdb_time(b->expires, t->exp, sizeof(t->exp));
+	reg_pdb_time(mod, t->mod, sizeof(t->mod));
+	v[0] = TXT(b->ruid);
+	v[1] = TXT(user);
+	v[2] = TXT(domain);
+	v[3] = TXT(b->contact);
+	v[4] = TXT(b->received);
+	v[5] = TXT(b->path);
+	v[6] = TXT(e->socket);
+	v[7] = TDM_DB_TEXT_C(t->exp);
+	v[8] = TDM_DB_INT_V(b->q);
+	v[9] = TXT(b->callid);
+	v[10] = TDM_DB_INT_V(b->cseq);
+	v[11] = TDM_DB_INT_V(b->flags);
+	v[12] = TXT(b->user_agent);
+	v[13] = TXT(b->instance);
+	v[14] = TDM_DB_INT_V(b->reg_id);
+	v[15] = TDM_DB_TEXT_C(t->mod);
+}
 
-		return tdm_db_exec(p->upsert, v, 16, NULL, NULL);
-	}
+/* The upsert of a saved binding. */
+static int upsert(struct reg_pdb *p, const struct reg_pj_entry *e)
+{
+	struct tdm_db_val v[NCOLS];
+	struct row_times t;
+
+	row_values(e, &t, v);
+	return tdm_db_exec(p->upsert, v, NCOLS, NULL, NULL);
+}
+
+/* REG_PDB_ROWS upserts in one statement. */
+static int upsert_n(struct reg_pdb *p, const struct reg_pj_entry *const *e)
+{
+	struct tdm_db_val v[REG_PDB_ROWS * NCOLS];
+	struct row_times t[REG_PDB_ROWS];
+
+	for (unsigned i = 0; i < REG_PDB_ROWS; i++)
+		row_values(e[i], &t[i], &v[i * NCOLS]);
+	return tdm_db_exec(p->upsert_n, v, REG_PDB_ROWS * NCOLS, NULL, NULL);
 }
 
 int reg_pdb_write_one(struct reg_pdb *p, const struct reg_pj_entry *e)
@@ -204,18 +261,34 @@ int reg_pdb_write(struct reg_pdb *p, const struct tdm_list *batch)
 	const struct tdm_list_node *n;
 	int rc;
 
+	const struct reg_pj_entry *group[REG_PDB_ROWS];
+	unsigned ng = 0;
+
 	if ((rc = tdm_db_begin(p->db)))
 		return rc;
+	/* upserts go REG_PDB_ROWS at a time, the rest (and deletes) alone */
 	TDM_LIST_FOREACH(batch, n) {
-		rc = reg_pdb_write_one(p, TDM_LIST_ENTRY(n, struct reg_pj_entry,
-							 lnode));
-		if (rc < 0) {
-			tdm_db_rollback(p->db);
-			return rc;
+		const struct reg_pj_entry *e =
+			TDM_LIST_ENTRY(n, struct reg_pj_entry, lnode);
+		if (!e->del) {
+			group[ng++] = e;
+			rc = ng == REG_PDB_ROWS ? upsert_n(p, group) : 0;
+			if (ng == REG_PDB_ROWS)
+				ng = 0;
+		} else {
+			rc = reg_pdb_write_one(p, e);
 		}
+		if (rc < 0)
+			goto fail;
 	}
+	for (unsigned i = 0; i < ng; i++)
+		if ((rc = upsert(p, group[i])) < 0)
+			goto fail;
 	rc = tdm_db_commit(p->db);
 	if (rc)
 		tdm_db_rollback(p->db);
 	return rc < 0 ? rc : 0;
+fail:
+	tdm_db_rollback(p->db);
+	return rc;
 }

@@ -14,9 +14,14 @@
 #include "persist_journal.h"
 #include "usrloc.h"
 
+/* Upserts written by one multi-row statement: one statement (and one
+ * round trip, one plan execution) per 32 bindings instead of per binding. */
+#define REG_PDB_ROWS 32
+
 struct reg_pdb {
 	struct tdm_db *db;            /* owned */
 	struct tdm_db_stmt *upsert;   /* owned by db */
+	struct tdm_db_stmt *upsert_n; /* REG_PDB_ROWS rows in one statement */
 	struct tdm_db_stmt *del;
 	struct tdm_db_stmt *purge;
 	bool pg;                      /* PostgreSQL dialect */
