@@ -90,7 +90,7 @@ int reg_pdb_open(struct reg_pdb *p, const char *url, char *err,
 	if (one.err || many.err) {
 		rc = -ENOMEM;
 	} else if ((rc = tdm_db_prepare(p->db, one.data, &p->upsert)) ||
-	    (rc = tdm_db_prepare(p->db, many.data, &p->upsert_n)) ||
+	    (p->pg && (rc = tdm_db_prepare(p->db, many.data, &p->upsert_n))) ||
 	    (rc = tdm_db_prepare(p->db, sql_delete, &p->del)) ||
 	    (rc = tdm_db_prepare(p->db, sql_purge, &p->purge))) {
 		snprintf(err, errlen, "%s", rc == -ENOMEM && !p->upsert ?
@@ -258,19 +258,21 @@ int reg_pdb_write_one(struct reg_pdb *p, const struct reg_pj_entry *e)
 
 int reg_pdb_write(struct reg_pdb *p, const struct tdm_list *batch)
 {
-	const struct tdm_list_node *n;
-	int rc;
-
 	const struct reg_pj_entry *group[REG_PDB_ROWS];
+	const struct tdm_list_node *n;
 	unsigned ng = 0;
+	int rc;
 
 	if ((rc = tdm_db_begin(p->db)))
 		return rc;
-	/* upserts go REG_PDB_ROWS at a time, the rest (and deletes) alone */
+	/* PostgreSQL: upserts go REG_PDB_ROWS at a time, the rest (and
+	 * deletes) alone */
 	TDM_LIST_FOREACH(batch, n) {
 		const struct reg_pj_entry *e =
 			TDM_LIST_ENTRY(n, struct reg_pj_entry, lnode);
-		if (!e->del) {
+		if (!e->del && !p->upsert_n) {
+			rc = upsert(p, e);
+		} else if (!e->del) {
 			group[ng++] = e;
 			rc = ng == REG_PDB_ROWS ? upsert_n(p, group) : 0;
 			if (ng == REG_PDB_ROWS)

@@ -18,3 +18,6 @@ tests_unit_persist_persist_tests_LDFLAGS = -export-dynamic \
 # listed here so it arrives with the registrar's fragment).
 TESTS += tests/node/persist.sh
 EXTRA_DIST += tests/node/persist.sh
+# The same cases on PostgreSQL (multi-row upserts), on a private server.
+TESTS += tests/unit/persist/pg.sh
+EXTRA_DIST += tests/unit/persist/pg.sh
