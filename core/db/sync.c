@@ -78,8 +78,8 @@ static uint64_t now_ms(void)
 /* The SELECT list of each table, in the order put_row() reads it. */
 static const char *const columns[TDM_SNAP__TABLES] = {
 	"id, domain FROM domain",
-	"id, username, domain, display_name, ha1, ha1_sha256, ha1_sha512t256, "
-	"CASE WHEN enabled THEN 1 ELSE 0 END FROM subscriber",
+	("id, username, domain, display_name, ha1, ha1_sha256, ha1_sha512t256, "
+	 "CASE WHEN enabled THEN 1 ELSE 0 END FROM subscriber"),
 	"id, alias_username, alias_domain, username, domain FROM alias",
 	"id, grp, ip_addr, mask, port, tag FROM address",
 };

@@ -14,3 +14,9 @@ EXTRA_DIST += $(clients_tests) %reldir%/lib.sh %reldir%/bsctl.py \
 	%reldir%/stub.route.in \
 	%reldir%/browser/package.json %reldir%/browser/package-lock.json \
 	%reldir%/browser/page.html %reldir%/browser/drive.js
+# The npm packages browser.sh installs into the build folder go with
+# `make clean` (npm ci puts them back on the next run).
+clean-local: clients-clean-npm
+clients-clean-npm:
+	rm -rf tests/clients/npm
+.PHONY: clients-clean-npm
