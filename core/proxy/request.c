@@ -9,16 +9,21 @@
 #include "proxy/proxy_impl.h"
 
 /* A reply generated here, before or instead of relaying: stateful for
- * INVITE (so the ACK is absorbed and the reply retransmitted), stateless
- * otherwise. Takes req over. */
+ * INVITE (so the ACK is absorbed and the reply retransmitted) and for a
+ * request that carries credentials (its retransmission must get the same
+ * answer: run again, it would fail the nonce-count check and turn a 200
+ * into a 401), stateless otherwise. Takes req over. */
 static void reply_body(struct tdm_proxy *p, struct tdm_sip_msg *req,
 		       const struct tdm_rcv *rcv, unsigned code,
 		       const struct tdm_str *reason, const struct tdm_str *extra,
 		       const struct tdm_str *body)
 {
+	bool stateful = req->method == TDM_SIP_INVITE ||
+			tdm_sip_msg_hdr(req, TDM_HDR_AUTHORIZATION) ||
+			tdm_sip_msg_hdr(req, TDM_HDR_PROXY_AUTHORIZATION);
 	struct tdm_srv *s;
 
-	if (req->method == TDM_SIP_INVITE && !tdm_srv_new(p->txns, req, rcv, &s)) {
+	if (stateful && !tdm_srv_new(p->txns, req, rcv, &s)) {
 		px_srv_reply_body(p, s, code, reason, extra, body);
 		p->st.replies_local++;
 		return;

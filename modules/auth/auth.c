@@ -33,6 +33,10 @@ static const struct tdm_param_def auth_params[] = {
 		       "Accept credentials without qop (RFC 2069 clients: no "
 		       "nonce-count, so no replay protection within a nonce's "
 		       "lifetime)"),
+	TDM_PARAM_BOOL("check_uri", struct auth_cfg, check_uri, "false",
+		       "Refuse credentials whose digest uri is not the Request-URI "
+		       "(RFC 2617 3.2.2.5; off by default like Kamailio: some "
+		       "clients, SIPp among them, write one that does not match)"),
 	TDM_PARAM_INT("nc_slots", struct auth_cfg, nc_slots, "65536", 1024,
 		      16777216,
 		      "Nonce-count table size (8 bytes each): nonces older than "

@@ -32,6 +32,7 @@ struct auth_cfg {
 	const char *algorithms;        /* "MD5 SHA-256 SHA-512-256" */
 	const char *domain_algorithms; /* "a.org=SHA-256,MD5; b.net=MD5" */
 	bool allow_no_qop;             /* accept RFC 2069 credentials */
+	bool check_uri;                /* digest-uri must be the Request-URI */
 	int64_t nc_slots;              /* nonce-count table size */
 	int64_t failure_slots;         /* failure table size */
 	int64_t failure_decay;         /* seconds for a count to halve */

@@ -413,7 +413,9 @@ static int apply_fn(struct reg_ul_aor *a, void *arg)
 		build_ok(x, a); /* a retransmission: answer again */
 		return 0;
 	}
-	if (fresh > x->cfg->max_contacts)
+	/* the bindings this request keeps or adds must fit: the others of
+	 * the AOR may give way, these may not (and nothing is changed yet) */
+	if (fresh + (matched - removing) > x->cfg->max_contacts)
 		return reply_err(x->out, 403, "Too Many Contacts");
 	/* pass 2: removals, room for the new ones, then the writes */
 	for (unsigned i = 0; i < x->n; i++)

@@ -148,7 +148,9 @@ struct tdm_sip_msg *at_request(const struct at_try *t)
 	struct tdm_sip_msg *m = NULL;
 	int n;
 
-	at_client_response(t->alg, t->user, t->realm, t->pass, method, uri,
+	const char *duri = t->digest_uri ? t->digest_uri : uri;
+
+	at_client_response(t->alg, t->user, t->realm, t->pass, method, duri,
 			   t->nonce, t->nc, "0a4f113b", t->nc ? "auth" : NULL,
 			   resp);
 	if (t->nc)
@@ -158,7 +160,7 @@ struct tdm_sip_msg *at_request(const struct at_try *t)
 		 "%s: Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", "
 		 "uri=\"%s\", response=\"%s\"%s%s%s\r\n",
 		 t->proxy ? "Proxy-Authorization" : "Authorization", t->user,
-		 t->realm, t->nonce, uri, resp,
+		 t->realm, t->nonce, duri, resp,
 		 t->no_algorithm ? "" : ", algorithm=",
 		 t->no_algorithm ? "" : tdm_digest_alg_name(t->alg), qop);
 	n = snprintf(msg, sizeof(msg),

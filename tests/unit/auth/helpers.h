@@ -34,6 +34,7 @@ struct at_try {
 	const char *method, *from, *to;   /* defaults: REGISTER, alice */
 	bool proxy;                       /* Proxy-Authorization */
 	bool no_algorithm;                /* leave algorithm= out */
+	const char *digest_uri;           /* uri= when not the Request-URI */
 };
 /* Parses the request the client would send; free with tdm_sip_msg_free. */
 struct tdm_sip_msg *at_request(const struct at_try *t);

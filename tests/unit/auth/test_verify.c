@@ -237,6 +237,12 @@ static void test_auth_verify_refusals(void)
 	t.nc = "1";                           /* nc must be 8 hex digits */
 	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_MALFORMED);
 	t.nc = "00000001";
+	/* a response right for another Request-URI (captured credentials):
+	 * refused when check_uri is on */
+	t.digest_uri = "sip:bob@example.org";
+	auth_cfg.check_uri = true;
+	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_MALFORMED);
+	t.digest_uri = NULL;
 
 	/* a nonce we did not make, or one character changed */
 	memcpy(tampered, nonce, sizeof(tampered));
@@ -247,8 +253,11 @@ static void test_auth_verify_refusals(void)
 	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_BAD_NONCE);
 	t.nonce = nonce;
 
-	/* the right one works, once per nonce-count */
+	/* the right one works, once per nonce-count (its digest-uri compared
+	 * with the Request-URI as a URI, RFC 3261 §19.1.4) */
+	t.digest_uri = "sip:EXAMPLE.org";
 	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_OK);
+	t.digest_uri = NULL;
 	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_REPLAYED);
 	t.nc = "00000003";
 	CU_ASSERT_EQUAL(try_once(t, &v), AUTH_OK);

@@ -335,6 +335,20 @@ static void test_reg_save_max_contacts(void)
 	CU_ASSERT_EQUAL(r.code, 403);
 	CU_ASSERT_EQUAL(reg_ul_count(ul), 3);
 	tdm_buf_free(&r.hdrs);
+	/* refreshing the three and adding a fourth cannot fit either: 403,
+	 * and the three are left as they were (nothing half-applied) */
+	do_reg(ul, "c8", 1,
+	       "Contact: <sip:c@192.0.2.1>;expires=90, <sip:d@192.0.2.1>;expires=90, "
+	       "<sip:z@192.0.2.1>;expires=90, <sip:w@192.0.2.1>\r\n", NULL,
+	       NOW + 5, &r);
+	CU_ASSERT_EQUAL(r.code, 403);
+	tdm_buf_free(&r.hdrs);
+	do_reg(ul, "c9", 1, "", NULL, NOW + 5, &r); /* a query */
+	CU_ASSERT_EQUAL(r.code, 200);
+	CU_ASSERT_EQUAL(count(&r, "Contact: "), 3);
+	CU_ASSERT_FALSE(has(&r, "sip:w@"));
+	CU_ASSERT_FALSE(has(&r, "expires=90"));
+	tdm_buf_free(&r.hdrs);
 	reg_ul_destroy(ul);
 }
 
