@@ -14,6 +14,9 @@
 #include "module/mod.h"
 #include "net/conn_table.h"
 #include "node/node.h"
+#include "node/node_stats.h"
+#include "rpc/builtin.h"
+#include "rpc/registry.h"
 #include "script/reload.h"
 #include "serve.h"
 
@@ -119,11 +122,25 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 		fprintf(stderr, "tandemd: %s\n", err);
 		rc = 1;
 	}
-	if (!rc)
+	if (!rc && tdm_node_log_setup(&cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "tandemd: %s\n", err);
+		rc = 2;
+	}
+	if (!rc) {
 		tdm_node_api_cfg(&cfg); /* tdm_node_setting() for start hooks */
+		/* the core's commands and statistics exist before the admin
+		 * API (a module) starts */
+		tdm_node_rpc_register();
+		tdm_node_stats_register();
+		tdm_rpc_builtin_register();
+	}
 	if (!rc && tdm_mod_start_all(err, sizeof(err))) {
 		fprintf(stderr, "%s: error: %s\n", file, err);
 		rc = 1;
+	}
+	if (!rc && tdm_node_log_setup(&cfg, true, err, sizeof(err))) {
+		fprintf(stderr, "tandemd: %s\n", err);
+		rc = 2;
 	}
 	if (!rc)
 		rc = tdm_node_run(&cfg, file, p);
@@ -133,7 +150,11 @@ int tdm_main_serve(const char *file, char **sets, int nsets, char **listens,
 	tdm_conn_closed_clear(); /* the listeners' modules go next */
 	tdm_node_cfg_free(&cfg);
 	tdm_buf_free(&listen_text);
+	tdm_rpc_close(true); /* no command runs on a module being unloaded */
 	tdm_mod_unload_all();
+	tdm_rpc_clear_core_tables();
+	tdm_rpc_close(false);
+	tdm_log_to_fd(2, TDM_LOG_TEXT, 0);
 	tdm_mod_path_clear();
 	return rc;
 }

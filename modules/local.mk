@@ -9,3 +9,4 @@ include $(srcdir)/modules/db_postgres/local.mk
 include $(srcdir)/modules/nat/local.mk
 include $(srcdir)/modules/auth/local.mk
 include $(srcdir)/modules/registrar/local.mk
+include $(srcdir)/modules/http/local.mk

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <tandem/alloc.h>
 #include "db/db_int.h"
+#include "db/db_stats.h"
 
 /* Prepares st on the current connection when it is not yet. */
 static int ready(struct tdm_db_stmt *st)
@@ -81,18 +82,21 @@ int tdm_db_exec(struct tdm_db_stmt *st, const struct tdm_db_val *params,
 		unsigned n, tdm_db_row_fn *fn, void *arg)
 {
 	struct tdm_db *db = st->db;
+	uint64_t t0 = tdm_db_stats_clock();
 	int64_t changes = 0;
 	int rc;
 
 	db->changes = 0;
 	db->err[0] = '\0';
 	rc = ready(st);
-	if (rc)
-		return rc;
-	rc = db->drv->exec(db->conn, st->h, params, n, fn, arg, &changes,
-			   db->err, sizeof(db->err));
-	db->changes = changes;
-	return tdm_db_result(db, rc);
+	if (!rc) {
+		rc = db->drv->exec(db->conn, st->h, params, n, fn, arg, &changes,
+				   db->err, sizeof(db->err));
+		db->changes = changes;
+		rc = tdm_db_result(db, rc);
+	}
+	tdm_db_stats_observe(rc, t0);
+	return rc;
 }
 
 int tdm_db_query(struct tdm_db *db, const char *sql,
@@ -116,11 +120,14 @@ int64_t tdm_db_changes(const struct tdm_db *db)
 
 int tdm_db_script(struct tdm_db *db, const char *sql)
 {
+	uint64_t t0 = tdm_db_stats_clock();
 	int rc = tdm_db_ensure(db);
 
-	if (rc)
-		return rc;
-	db->err[0] = '\0';
-	rc = db->drv->script(db->conn, sql, db->err, sizeof(db->err));
-	return tdm_db_result(db, rc);
+	if (!rc) {
+		db->err[0] = '\0';
+		rc = db->drv->script(db->conn, sql, db->err, sizeof(db->err));
+		rc = tdm_db_result(db, rc);
+	}
+	tdm_db_stats_observe(rc, t0);
+	return rc;
 }

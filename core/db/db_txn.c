@@ -9,17 +9,22 @@
 #include <time.h>
 #include <tandem/alloc.h>
 #include "db/db_int.h"
+#include "db/db_stats.h"
 
-/* Runs a transaction-control statement through the driver's script. */
+/* Runs a transaction-control statement through the driver's script
+ * (counted as a statement: a COMMIT is where a write's time is spent). */
 static int control(struct tdm_db *db, const char *sql)
 {
+	uint64_t t0 = tdm_db_stats_clock();
 	int rc = tdm_db_ensure(db);
 
-	if (rc)
-		return rc;
-	db->err[0] = '\0';
-	rc = db->drv->script(db->conn, sql, db->err, sizeof(db->err));
-	return tdm_db_result(db, rc);
+	if (!rc) {
+		db->err[0] = '\0';
+		rc = db->drv->script(db->conn, sql, db->err, sizeof(db->err));
+		rc = tdm_db_result(db, rc);
+	}
+	tdm_db_stats_observe(rc, t0);
+	return rc;
 }
 
 int tdm_db_begin(struct tdm_db *db)

@@ -6,11 +6,13 @@ core_libtandemcore_la_SOURCES += \
 	%reldir%/db_backoff.c \
 	%reldir%/db_driver.c \
 	%reldir%/db_row.c \
+	%reldir%/db_stats.c \
 	%reldir%/db_stmt.c \
 	%reldir%/db_txn.c \
 	%reldir%/db_url.c \
 	%reldir%/schema.c
-noinst_HEADERS += %reldir%/migrate.h %reldir%/db_int.h %reldir%/schema.h
+noinst_HEADERS += %reldir%/migrate.h %reldir%/db_int.h %reldir%/schema.h \
+	%reldir%/db_stats.h
 tandeminclude_HEADERS += core/include/tandem/db.h
 
 # The migrations: installed below $(pkgdatadir)/db-schema/<dialect>/ (and

@@ -17,6 +17,7 @@
  * id. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,7 @@ struct tdm_db_sync {
 	bool down;                  /* the last round failed */
 	bool need_reload;
 	int64_t last;               /* highest change_log id applied */
+	_Atomic uint64_t synced_ms; /* caught up then (read by any thread) */
 	struct tdm_db_stmt *page[TDM_SNAP__TABLES], *one[TDM_SNAP__TABLES];
 	struct tdm_db_stmt *log, *log_range, *log_max, *log_min;
 	struct gap *gaps;           /* ascending ids */
@@ -390,6 +392,7 @@ int tdm_db_sync_reload(struct tdm_db_sync *y)
 		return rc;
 	y->last = last;
 	y->need_reload = false;
+	atomic_store_explicit(&y->synced_ms, now_ms(), memory_order_relaxed);
 	TDM_LOGI(&tdm_log_db_sync, "snapshot loaded: %zu domains, %zu subscribers, "
 		 "%zu aliases, %zu addresses (%zu removed) in %llu ms, from "
 		 "change %lld", n[0], n[1], n[2], n[3], gone,
@@ -450,6 +453,7 @@ int tdm_db_sync_poll(struct tdm_db_sync *y)
 	}
 	if ((rc = recheck_gaps(y, &applied)))
 		return rc;
+	atomic_store_explicit(&y->synced_ms, now_ms(), memory_order_relaxed);
 	if (applied)
 		TDM_LOGI(&tdm_log_db_sync, "snapshot: %u change%s applied (change "
 			 "log %lld to %lld)", applied, applied == 1 ? "" : "s",
@@ -460,6 +464,11 @@ int tdm_db_sync_poll(struct tdm_db_sync *y)
 int64_t tdm_db_sync_last(const struct tdm_db_sync *y)
 {
 	return y->last;
+}
+
+uint64_t tdm_db_sync_synced_ms(const struct tdm_db_sync *y)
+{
+	return atomic_load_explicit(&y->synced_ms, memory_order_relaxed);
 }
 
 int tdm_db_sync_schema_check(struct tdm_db *db, const char *dir, char *err,

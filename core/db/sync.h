@@ -44,6 +44,9 @@ int tdm_db_sync_poll(struct tdm_db_sync *y);
 int tdm_db_sync_reload(struct tdm_db_sync *y);
 /* The highest change_log id applied. */
 int64_t tdm_db_sync_last(const struct tdm_db_sync *y);
+/* When y last caught up with change_log (a full load, or a poll round
+ * that read to the end): CLOCK_MONOTONIC milliseconds, 0 never. Any thread. */
+uint64_t tdm_db_sync_synced_ms(const struct tdm_db_sync *y);
 
 /* Schema check with the migration runner's status (db/schema.h): 0 when
  * the database is current, else -EINVAL with tdm_db_plan_describe()'s
@@ -57,5 +60,11 @@ int tdm_db_sync_schema_check(struct tdm_db *db, const char *dir, char *err,
 int tdm_db_node_start(const char *url, unsigned poll_ms, char *err,
 		      size_t errlen);
 void tdm_db_node_stop(void);
+
+/* The node's snapshot: seconds since its sync thread last caught up with
+ * change_log (it grows while the database is away), and its sizes. Any
+ * thread (the admin API). 0, or -ENOENT when the node has no database. */
+int tdm_db_node_snapshot_age(double *seconds);
+int tdm_db_node_snapshot_stats(struct tdm_snap_stats *out);
 
 #endif

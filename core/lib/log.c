@@ -28,6 +28,17 @@ static _Atomic int out_fd = 2;  /* -1: syslog */
 static _Atomic int out_fmt = TDM_LOG_TEXT;
 static _Atomic unsigned out_flags;
 
+/* The Call-ID of the message this thread is working on: borrowed, the
+ * setter clears it before the message goes (no copy per message). */
+static _Thread_local const char *ctx_call_id;
+static _Thread_local size_t ctx_call_id_len;
+
+void tdm_log_context_call_id(const char *s, size_t len)
+{
+	ctx_call_id = s;
+	ctx_call_id_len = s ? len : 0;
+}
+
 static const char *const level_names[] = {
 	[TDM_LOG_ERROR] = "error", [TDM_LOG_WARN] = "warn",
 	[TDM_LOG_NOTICE] = "notice", [TDM_LOG_INFO] = "info",
@@ -135,6 +146,22 @@ int tdm_log_set_default_level(int level)
 					      memory_order_relaxed);
 	unlock();
 	return 0;
+}
+
+int tdm_log_get_default_level(void)
+{
+	return atomic_load(&default_level);
+}
+
+void tdm_log_foreach(void (*fn)(const char *name, int level,
+				bool explicit_level, void *arg),
+		     void *arg)
+{
+	lock();
+	for (struct tdm_log_subsys *s = registry; s; s = s->next)
+		fn(s->name, atomic_load_explicit(&s->level, memory_order_relaxed),
+		   s->explicit_level, arg);
+	unlock();
 }
 
 int tdm_log_level_parse(const char *name)
@@ -298,6 +325,8 @@ static void put_field(struct tdm_log_rec *r, const char *key, const char *v,
 		return;
 	raw = kind == VAL_NUMBER ||
 	      (kind == VAL_AUTO && r->fmt == TDM_LOG_TEXT && !needs_quotes(v, n));
+	if (key && !strcmp(key, "call_id"))
+		r->has_call_id = true;
 	ok = put_key(r, key ? key : "");
 	if (ok && raw)
 		ok = put_raw(r, v, n);
@@ -341,6 +370,7 @@ static bool vbegin(struct tdm_log_rec *r, const struct tdm_log_subsys *ss,
 	r->level = level;
 	r->len = 0;
 	r->truncated = false;
+	r->has_call_id = false;
 	r->nfields = 0;
 	r->fmt = atomic_load(&out_fmt) == TDM_LOG_JSON ? TDM_LOG_JSON
 							: TDM_LOG_TEXT;
@@ -442,6 +472,8 @@ void tdm_log_end(struct tdm_log_rec *r)
 
 	if (!r->on)
 		return;
+	if (!r->has_call_id && ctx_call_id_len)
+		put_field(r, "call_id", ctx_call_id, ctx_call_id_len, VAL_AUTO);
 	r->on = false; /* a second end writes nothing */
 	/* RESERVE guarantees the room for what follows. */
 	if (r->truncated) {

@@ -3,6 +3,7 @@
 core_libtandemcore_la_SOURCES += \
 	%reldir%/loader.c \
 	%reldir%/validate.c \
+	%reldir%/rpc_spec.c \
 	%reldir%/params.c \
 	%reldir%/registry.c
 noinst_HEADERS += %reldir%/mod.h

@@ -91,6 +91,32 @@ int tdm_mod_load_detached(const struct tdm_str *name,
 int tdm_mod_validate(const struct tdm_module *desc, const char *name,
 		     const char *where, char *err, size_t errlen);
 
+/* One declared RPC parameter, parsed from a params string. */
+#define TDM_RPC_MAX_PARAMS 8
+enum tdm_rpc_ptype { TDM_RPC_P_STR, TDM_RPC_P_INT, TDM_RPC_P_BOOL, TDM_RPC_P_ANY };
+struct tdm_rpc_param {
+	char name[32];
+	enum tdm_rpc_ptype type;
+	bool optional;
+};
+/* Parses "aor:str [contact:str]" into out[TDM_RPC_MAX_PARAMS] (*n set;
+ * NULL or "" is no parameter). 0, or -EINVAL with the reason in err. */
+int tdm_mod_rpc_params(const char *spec, struct tdm_rpc_param *out,
+		       unsigned *n, char *err, size_t errlen);
+/* "str", "int", "bool", "any". */
+const char *tdm_mod_rpc_ptype_name(enum tdm_rpc_ptype t);
+
+/* One RPC definition: a name "<owner>.<command>" ([a-z0-9_.]), an
+ * implementation and a well-formed params string ("aor:str [n:int]",
+ * see <tandem/rpc.h>); one statistic definition: name [a-z_][a-z0-9_]*,
+ * a kind, _total on counters, exactly one of value/read (histograms:
+ * read). 0 or -EINVAL with the reason in err (no position prefix). The
+ * core's own tables are checked with the same rules. */
+int tdm_mod_check_rpc(const struct tdm_rpc_def *r, const char *owner,
+		      char *err, size_t errlen);
+int tdm_mod_check_stat(const struct tdm_stat_def *s, char *err,
+		       size_t errlen);
+
 /* ---- Parameters (params.c) ---------------------------------------------- */
 
 /* Allocates the parameter state of m and writes every default into the

@@ -155,21 +155,17 @@ static int check_functions(const struct tdm_module *d, const char *name,
 	return 0;
 }
 
-/* RPC names are global (tandemctl, the admin API): "module.command". */
+/* RPC names are global (tandemctl, the admin API): "module.command";
+ * statistic names start with "module_" so no two modules collide. */
 static int check_rpcs(const struct tdm_module *d, const char *name,
 		      const char *where, char *err, size_t errlen)
 {
 	const struct tdm_rpc_def *r, *q;
-	size_t n = strlen(name);
+	char why[256];
 
 	for (r = d->rpcs; r && r->name; r++) {
-		if (strncmp(r->name, name, n) || r->name[n] != '.' ||
-		    !ident(r->name + n + 1))
-			return REFUSE(-EINVAL, "module \"%s\": RPC \"%s\" must be named \"%s.<command>\"",
-				      name, r->name, name);
-		if (!r->fn)
-			return REFUSE(-EINVAL, "module \"%s\": RPC \"%s\" has no implementation",
-				      name, r->name);
+		if (tdm_mod_check_rpc(r, name, why, sizeof(why)))
+			return REFUSE(-EINVAL, "module \"%s\": %s", name, why);
 		for (q = d->rpcs; q != r; q++)
 			if (!strcmp(q->name, r->name))
 				return REFUSE(-EINVAL, "module \"%s\": duplicate RPC \"%s\"",
@@ -182,14 +178,15 @@ static int check_stats(const struct tdm_module *d, const char *name,
 		       const char *where, char *err, size_t errlen)
 {
 	const struct tdm_stat_def *s, *q;
+	size_t n = strlen(name);
+	char why[256];
 
 	for (s = d->stats; s && s->name; s++) {
-		if (!ident(s->name))
-			return REFUSE(-EINVAL, "module \"%s\": statistic name \"%s\" is not valid",
-				      name, s->name);
-		if (s->kind != TDM_STAT_COUNTER && s->kind != TDM_STAT_GAUGE)
-			return REFUSE(-EINVAL, "module \"%s\": statistic \"%s\" has no kind",
-				      name, s->name);
+		if (tdm_mod_check_stat(s, why, sizeof(why)))
+			return REFUSE(-EINVAL, "module \"%s\": %s", name, why);
+		if (strncmp(s->name, name, n) || s->name[n] != '_')
+			return REFUSE(-EINVAL, "module \"%s\": statistic \"%s\" must start with \"%s_\"",
+				      name, s->name, name);
 		for (q = d->stats; q != s; q++)
 			if (!strcmp(q->name, s->name))
 				return REFUSE(-EINVAL, "module \"%s\": duplicate statistic \"%s\"",

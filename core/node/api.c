@@ -25,6 +25,7 @@ static struct tdm_node *api_node;        /* listens, workers */
 static char (*api_bound)[TDM_ADDR_STRLEN + 8]; /* "ip:port" per listen */
 static atomic_bool api_running;          /* workers run: sends allowed */
 static atomic_uint api_rr;               /* worker for the next send */
+static _Atomic int api_state = TDM_NODE_STARTING;
 
 static void text_free(void)
 {
@@ -60,6 +61,30 @@ void tdm_node_api_publish(struct tdm_node *n)
 void tdm_node_api_running(bool on)
 {
 	atomic_store(&api_running, on);
+}
+
+void tdm_node_api_state(enum tdm_node_state st)
+{
+	atomic_store(&api_state, (int)st);
+}
+
+enum tdm_node_state tdm_node_state(void)
+{
+	return (enum tdm_node_state)atomic_load(&api_state);
+}
+
+struct tdm_node *tdm_node_api_acquire(void)
+{
+	pthread_rwlock_rdlock(&api_lock);
+	if (api_node)
+		return api_node;
+	pthread_rwlock_unlock(&api_lock);
+	return NULL;
+}
+
+void tdm_node_api_release(void)
+{
+	pthread_rwlock_unlock(&api_lock);
 }
 
 /* The value of a setting as text, made once (under text_lock). */

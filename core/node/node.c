@@ -6,7 +6,9 @@
  * (new requests are refused, transactions in flight get up to
  * shutdown_timeout seconds to finish). */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +18,7 @@
 #include "db/sync.h"
 #include "node/node.h"
 #include "node/worker.h"
+#include "script/diag.h"
 #include "script/reload.h"
 
 TDM_LOG_SUBSYS(tdm_log_node, "node");
@@ -135,25 +138,51 @@ static void log_ready(struct tdm_node *n)
 	tdm_log_end(&r);
 }
 
-static void reload(struct tdm_node *n)
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int64_t started_at;
+
+int64_t tdm_node_started_at(void)
 {
-	struct tdm_buf report = { 0 };
+	return atomic_load(&started_at);
+}
+
+int tdm_node_reload(struct tdm_node *n, struct tdm_scr_diag *d,
+		    struct tdm_buf *report)
+{
 	struct tdm_scr_program *p;
+	size_t len;
 	int rc;
 
+	pthread_mutex_lock(&reload_lock);
 	tdm_node_notify("RELOADING=1");
-	rc = tdm_scr_reload(n->script, &report);
-	if (report.len)
+	rc = tdm_scr_reload_diag(n->script, d, report);
+	len = report->len;
+	while (len && report->data[len - 1] == '\n') /* one line per event */
+		len--;
+	if (len)
 		TDM_LOG(&tdm_log_node, rc ? TDM_LOG_ERROR : TDM_LOG_NOTICE,
 			"%s%.*s", rc ? "reload failed, the running script stays: " : "",
-			(int)report.len, report.data);
+			(int)len, report->data);
 	if (!rc && (p = tdm_scr_current())) {
 		for (unsigned i = 0; i < n->nworkers; i++)
 			tdm_worker_set_program(n->workers[i], p);
 		tdm_scr_program_unref(p);
 	}
-	tdm_buf_free(&report);
 	tdm_node_notify("READY=1");
+	pthread_mutex_unlock(&reload_lock);
+	return rc;
+}
+
+/* SIGHUP. */
+static void reload(struct tdm_node *n)
+{
+	struct tdm_buf report = { 0 };
+	struct tdm_scr_diag d;
+
+	tdm_scr_diag_init(&d);
+	tdm_node_reload(n, &d, &report);
+	tdm_scr_diag_fini(&d);
+	tdm_buf_free(&report);
 }
 
 /* Stops taking new requests, then waits (up to shutdown_timeout, or a
@@ -226,6 +255,7 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 	int rc = 0, sig;
 	bool db = false;
 
+	atomic_store(&started_at, (int64_t)time(NULL));
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
@@ -255,8 +285,10 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 		tdm_node_api_publish(&n);
 		rc = start(&n, prog, err, sizeof(err));
 	}
-	if (!rc)
+	if (!rc) {
 		tdm_node_api_running(true);
+		tdm_node_api_state(TDM_NODE_RUNNING);
+	}
 	if (rc) {
 		fprintf(stderr, "tandemd: %s\n", err[0] ? err : tdm_strerror(rc));
 	} else {
@@ -265,6 +297,7 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 		while ((sig = sigwaitinfo(&set, NULL)) != SIGTERM && sig != SIGINT)
 			if (sig == SIGHUP)
 				reload(&n);
+		tdm_node_api_state(TDM_NODE_STOPPING);
 		drain(&n, &set);
 	}
 	tdm_node_api_publish(NULL); /* no module send reaches a stopping worker */
@@ -275,6 +308,7 @@ int tdm_node_run(struct tdm_node_cfg *cfg, const char *script,
 	tdm_stream_global_free();
 	sni_free(&scfg);
 	tdm_free(n.listens);
+	tdm_node_api_state(TDM_NODE_STOPPING);
 	if (!rc)
 		TDM_LOGN(&tdm_log_node, "stopped");
 	return rc ? 1 : 0;

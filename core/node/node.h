@@ -8,6 +8,7 @@
 #include "conf/settings.h"
 #include "net/tport.h"
 #include "proxy/proxy.h"
+#include <tandem/node.h>
 
 struct tdm_worker;
 
@@ -40,6 +41,33 @@ int tdm_node_listens(struct tdm_node *n, char *err, size_t errlen);
 void tdm_node_api_cfg(struct tdm_node_cfg *cfg);
 void tdm_node_api_publish(struct tdm_node *n);
 void tdm_node_api_running(bool on);
+/* tdm_node_state() as the node goes through its life. */
+void tdm_node_api_state(enum tdm_node_state st);
+/* The published node with the publication held (it cannot stop under
+ * the caller), or NULL; release with tdm_node_api_release() when not
+ * NULL. For the admin commands, from any thread. */
+struct tdm_node *tdm_node_api_acquire(void);
+void tdm_node_api_release(void);
+
+/* Reloads the script (SIGHUP, core.reload), one reload at a time: on
+ * success every worker gets the new program. Diagnostics go into d
+ * (initialised by the caller) and a text report into report. 0,
+ * -EBADMSG (the running script stays) or -ENOMEM. */
+struct tdm_scr_diag;
+int tdm_node_reload(struct tdm_node *n, struct tdm_scr_diag *d,
+		    struct tdm_buf *report);
+/* Unix time the node started (the process's main thread entered
+ * tdm_node_run), 0 before. */
+int64_t tdm_node_started_at(void);
+
+/* log_setup.c: applies the log_* settings; `final` the second time,
+ * after the modules started (their subsystems exist then). 0 or -errno
+ * with the message in err. */
+int tdm_node_log_setup(struct tdm_node_cfg *c, bool final, char *err,
+		       size_t errlen);
+
+/* node_rpc.c: registers the core's RPC table (core.*). */
+void tdm_node_rpc_register(void);
 
 /* systemd's sd_notify(3) without libsystemd: a datagram to
  * $NOTIFY_SOCKET. Does nothing when it is not set. */

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <tandem/alloc.h>
 #include <tandem/log.h>
+#include <tandem/stats.h>
 #include "node/node.h"
 #include "module/mod.h"
+#include "node/node_stats.h"
 #include "node/worker.h"
 #include "script/program.h"
 
@@ -52,6 +54,28 @@ static bool keepalive(const char *data, size_t len)
 	return true;
 }
 
+/* The counter index of a transport (0, unused, for anything unknown):
+ * the arrays are indexed by it on the receive path. */
+static inline unsigned proto_ix(enum tdm_proto p)
+{
+	return (unsigned)p < TDM_WSTAT_PROTOS ? (unsigned)p : 0;
+}
+
+/* Counts a parsed message: requests by method, responses by class. */
+static inline void count_in(struct tdm_worker *w, const struct tdm_sip_msg *m,
+			    unsigned proto)
+{
+	if (m->is_request) {
+		unsigned k = (unsigned)m->method < TDM_WSTAT_METHODS
+				     ? (unsigned)m->method : 0;
+		TDM_STAT_BUMP(&w->st.requests[proto][k]);
+	} else {
+		unsigned c = m->status / 100u - 1u; /* 1xx -> 0 */
+		if (c < TDM_WSTAT_CLASSES)
+			TDM_STAT_BUMP(&w->st.replies_in[proto][c]);
+	}
+}
+
 /* A complete message from any transport (tdm_rcv_fn). */
 static void handle(void *arg, const char *data, size_t len,
 		   const struct tdm_rcv *rcv)
@@ -65,10 +89,12 @@ static void handle(void *arg, const char *data, size_t len,
 		return;
 	rc = tdm_sip_msg_parse(&m, NULL, data, len, NULL, &err);
 	if (rc) {
+		TDM_STAT_BUMP(&w->st.parse_errors[proto_ix(rcv->proto)]);
 		tdm_proxy_bad_message(w->proxy, data, len, rcv,
 				      rc == -ENOMEM ? NULL : err.reason);
 		return;
 	}
+	count_in(w, m, proto_ix(rcv->proto));
 	if (m->is_request) {
 		if (w->draining && m->method != TDM_SIP_ACK &&
 		    m->method != TDM_SIP_CANCEL &&
@@ -124,8 +150,27 @@ static void udp_event(struct tdm_loop *l, int fd, unsigned ev, void *arg)
 	}
 }
 
+/* The transaction engine's counters, readable by other threads (its own
+ * struct is plain: the engine's hot path stays free of atomics). */
+static void publish_txn_stats(struct tdm_worker *w, const struct tdm_txn_stats *t)
+{
+	struct tdm_worker_stats *o = &w->st;
+
+	atomic_store_explicit(&o->txn_server, t->server, memory_order_relaxed);
+	atomic_store_explicit(&o->txn_client, t->client, memory_order_relaxed);
+	atomic_store_explicit(&o->txn_active, t->active, memory_order_relaxed);
+	atomic_store_explicit(&o->txn_server_total, t->server_total,
+			      memory_order_relaxed);
+	atomic_store_explicit(&o->txn_client_total, t->client_total,
+			      memory_order_relaxed);
+	atomic_store_explicit(&o->retransmitted, t->retransmitted,
+			      memory_order_relaxed);
+	atomic_store_explicit(&o->absorbed, t->absorbed, memory_order_relaxed);
+	atomic_store_explicit(&o->timeouts, t->timeouts, memory_order_relaxed);
+}
+
 /* Before the loop sleeps: send what the batch queued, and keep the
- * transaction count readable for shutdown. */
+ * transaction counts readable for shutdown and the statistics. */
 static void flush(struct tdm_loop *l, void *arg)
 {
 	struct tdm_worker *w = arg;
@@ -143,6 +188,7 @@ static void flush(struct tdm_loop *l, void *arg)
 	}
 	tdm_txns_stats(tdm_proxy_txns(w->proxy), &st);
 	atomic_store(&w->txns, st.active);
+	publish_txn_stats(w, &st);
 }
 
 static struct tdm_udp *udp_for(struct tdm_worker *w, const struct tdm_dest *d)
@@ -157,12 +203,20 @@ static struct tdm_udp *udp_for(struct tdm_worker *w, const struct tdm_dest *d)
 	return NULL;
 }
 
-/* The transports' send (tdm_txn_send_fn). */
+/* The transports' send (tdm_txn_send_fn): every message the worker
+ * sends passes here, so responses are counted here by class — local
+ * replies, relayed and stateless ones, retransmissions included. */
 static int worker_send(void *arg, const struct tdm_dest *d, const char *data,
 		       size_t len, uint64_t cookie)
 {
 	struct tdm_worker *w = arg;
 	struct tdm_udp *u;
+
+	if (len > 12 && !memcmp(data, "SIP/2.0 ", 8)) {
+		unsigned c = (unsigned)(data[8] - '1');
+		if (c < TDM_WSTAT_CLASSES)
+			TDM_STAT_BUMP(&w->st.replies_out[c]);
+	}
 
 	if (d->proto == TDM_PROTO_UDP) {
 		if (!(u = udp_for(w, d)))
@@ -242,7 +296,10 @@ int tdm_worker_new(struct tdm_worker **out, struct tdm_node *n, unsigned i,
 	    (rc = tdm_loop_before_sleep(w->loop, flush, w)))
 		goto fail_msg;
 	tdm_streams_on_fail(w->streams, stream_failed, w);
-	return open_listens(w, err, errlen);
+	if ((rc = open_listens(w, err, errlen)))
+		return rc;
+	tdm_node_stats_attach(w); /* its sockets are open: readable now */
+	return 0;
 fail_msg:
 	snprintf(err, errlen, "worker %u: %s", i, tdm_strerror(rc));
 	return rc;
@@ -326,6 +383,15 @@ uint64_t tdm_worker_txns(struct tdm_worker *w)
 	return atomic_load(&w->txns);
 }
 
+bool tdm_worker_udp_stats(struct tdm_worker *w, unsigned i,
+			  struct tdm_udp_stats *out)
+{
+	if (i >= w->node->nlisten || !w->socks[i].u)
+		return false;
+	tdm_udp_stats(w->socks[i].u, out);
+	return true;
+}
+
 void tdm_worker_stop(struct tdm_worker *w)
 {
 	if (w->started)
@@ -343,6 +409,7 @@ void tdm_worker_free(struct tdm_worker *w)
 {
 	if (!w)
 		return;
+	tdm_node_stats_detach(w); /* before its sockets close */
 	if (w->loop)
 		tdm_loop_run_once(w->loop, 0); /* drain posted work */
 	tdm_proxy_free(w->proxy);

@@ -19,6 +19,27 @@
 struct tdm_node;
 struct tdm_wsock;
 
+/* Labels of the per-worker counters: methods (TDM_SIP_METHOD_OTHER ..
+ * TDM_SIP_REFER), transports (enum tdm_proto), response classes 1xx..6xx. */
+#define TDM_WSTAT_METHODS (TDM_SIP_REFER + 1)
+#define TDM_WSTAT_PROTOS (TDM_PROTO_WSS + 1)
+#define TDM_WSTAT_CLASSES 6
+
+/* A worker's statistics (GET /metrics, core/node/node_stats.c). Only the
+ * worker writes them, with TDM_STAT_BUMP (no locked instruction on the
+ * receive path); the admin API's threads read them. */
+struct tdm_worker_stats {
+	atomic_ulong requests[TDM_WSTAT_PROTOS][TDM_WSTAT_METHODS];
+	atomic_ulong replies_in[TDM_WSTAT_PROTOS][TDM_WSTAT_CLASSES];
+	atomic_ulong replies_out[TDM_WSTAT_CLASSES]; /* retransmissions too */
+	atomic_ulong parse_errors[TDM_WSTAT_PROTOS];
+	/* the transaction engine's counters (struct tdm_txn_stats, plain
+	 * fields of the worker's own), copied here before each sleep */
+	atomic_ulong txn_server, txn_client, txn_active;
+	atomic_ulong txn_server_total, txn_client_total;
+	atomic_ulong retransmitted, absorbed, timeouts;
+};
+
 struct tdm_worker {
 	unsigned index;
 	struct tdm_node *node;
@@ -33,6 +54,7 @@ struct tdm_worker {
 	char *rxbuf;                   /* recv_batch datagrams of 64 KiB */
 	struct tdm_udp_dgram *dgrams;
 	atomic_uint_fast64_t txns;     /* not yet completed: shutdown waits */
+	struct tdm_worker_stats st;
 };
 
 /* Creates worker i of node n (from the main thread, before it runs). */
@@ -47,6 +69,11 @@ void tdm_worker_drain(struct tdm_worker *w);
 void tdm_worker_set_program(struct tdm_worker *w, struct tdm_scr_program *p);
 /* Transactions alive on the worker (read from any thread). */
 uint64_t tdm_worker_txns(struct tdm_worker *w);
+/* The counters of listen i's UDP socket into out; false when listen i is
+ * not UDP. Any thread, while the socket lives (the worker is attached to
+ * the statistics, core/node/node_stats.h). */
+bool tdm_worker_udp_stats(struct tdm_worker *w, unsigned i,
+			  struct tdm_udp_stats *out);
 void tdm_worker_stop(struct tdm_worker *w);
 /* From any thread: copies len bytes and has the worker send them to d
  * (tdm_node_send()). 0, -ENOMEM, or the post's -errno. */

@@ -548,11 +548,12 @@ int tdm_scr_run(const struct tdm_scr_program *p, enum tdm_route_type rt,
 		return -ENOMEM;
 	x->route = rt;
 	rc = 0;
+	if (x->request) /* module log lines name the call */
+		tdm_log_context_call_id(x->request->call_id.s, x->request->call_id.len);
 	for (const struct tdm_scr_node *s = route->body; s && !rc; s = s->next)
 		rc = s->fn(s, &r, &unused);
-	if (rc < 0) {
+	if (rc < 0)
 		run_error(&r, rt, rc);
-		return rc;
-	}
-	return 0;
+	tdm_log_context_call_id(NULL, 0);
+	return rc < 0 ? rc : 0;
 }

@@ -6,37 +6,62 @@
  * not taken per message; see docs/architecture.md.) */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include "script/reload.h"
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct tdm_scr_program *current;
 static uint64_t generation;
+/* Reloads that succeeded and failed (script_reloads_total{result}): a
+ * load while a program runs; the first load (tandemd's start) is none. */
+static atomic_ulong reloads_ok, reloads_failed;
 
-int tdm_scr_reload(const char *path, struct tdm_buf *report)
+void tdm_scr_reload_counts(uint64_t *ok, uint64_t *failed)
+{
+	*ok = atomic_load_explicit(&reloads_ok, memory_order_relaxed);
+	*failed = atomic_load_explicit(&reloads_failed, memory_order_relaxed);
+}
+
+int tdm_scr_reload_diag(const char *path, struct tdm_scr_diag *d,
+			struct tdm_buf *report)
 {
 	struct tdm_scr_program *p = NULL, *old;
-	struct tdm_scr_diag d;
 	int rc;
 
-	tdm_scr_diag_init(&d);
-	rc = tdm_scr_load_file(path, &d, &p);
-	tdm_scr_diag_format(&d, report);
+	rc = tdm_scr_load_file(path, d, &p);
+	tdm_scr_diag_format(d, report);
 	if (rc) {
 		tdm_buf_printf(report, "%s: not loaded; the running program is unchanged\n",
 			       path);
-		tdm_scr_diag_fini(&d);
+		pthread_rwlock_rdlock(&lock);
+		if (current)
+			atomic_fetch_add_explicit(&reloads_failed, 1,
+						  memory_order_relaxed);
+		pthread_rwlock_unlock(&lock);
 		return rc == -ENOMEM ? -ENOMEM : -EBADMSG;
 	}
-	tdm_scr_diag_fini(&d);
 	pthread_rwlock_wrlock(&lock);
 	old = current;
 	current = p;
 	generation++;
 	pthread_rwlock_unlock(&lock);
+	if (old)
+		atomic_fetch_add_explicit(&reloads_ok, 1, memory_order_relaxed);
 	tdm_buf_printf(report, "%s: loaded, sha256 %s\n", path, p->hash);
 	tdm_scr_program_unref(old); /* freed when its last run ends */
 	return 0;
+}
+
+int tdm_scr_reload(const char *path, struct tdm_buf *report)
+{
+	struct tdm_scr_diag d;
+	int rc;
+
+	tdm_scr_diag_init(&d);
+	rc = tdm_scr_reload_diag(path, &d, report);
+	tdm_scr_diag_fini(&d);
+	return rc;
 }
 
 struct tdm_scr_program *tdm_scr_current(void)

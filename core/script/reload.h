@@ -17,6 +17,11 @@
  * Returns 0, -EBADMSG (errors reported; the old program still runs) or
  * -ENOMEM. */
 int tdm_scr_reload(const char *path, struct tdm_buf *report);
+/* The same, with the diagnostics kept in d (initialised by the caller,
+ * who finalises it) for callers that list them one by one. */
+struct tdm_scr_diag;
+int tdm_scr_reload_diag(const char *path, struct tdm_scr_diag *d,
+			struct tdm_buf *report);
 
 /* The running program with a reference taken (release it with
  * tdm_scr_program_unref), or NULL before the first successful load.
@@ -29,5 +34,9 @@ void tdm_scr_current_version(char hash[65], int64_t *loaded_at, uint64_t *genera
 
 /* Drops the running program (shutdown, tests). */
 void tdm_scr_current_clear(void);
+
+/* Reloads that succeeded / failed since start (script_reloads_total):
+ * loads while a program runs, not the first one. Thread-safe. */
+void tdm_scr_reload_counts(uint64_t *ok, uint64_t *failed);
 
 #endif

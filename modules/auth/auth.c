@@ -107,12 +107,13 @@ static const struct tdm_fn_def auth_functions[] = {
 
 static const struct tdm_stat_def auth_stats[] = {
 	{ "auth_challenges_total", TDM_STAT_COUNTER,
-	  "401/407 challenges sent" },
+	  "401/407 challenges sent", .value = &auth_stat_challenges },
 	{ "auth_success_total", TDM_STAT_COUNTER,
-	  "Requests whose credentials were accepted" },
+	  "Requests whose credentials were accepted",
+	  .value = &auth_stat_success },
 	{ "auth_failures_total", TDM_STAT_COUNTER,
 	  "Credentials refused (wrong password, unknown user, stale, "
-	  "replayed, malformed, bad nonce)" },
+	  "replayed, malformed, bad nonce)", .value = &auth_stat_failures },
 	TDM_STAT_END
 };
 
@@ -152,6 +153,7 @@ TDM_MODULE_DESCRIPTOR(auth) = {
 	.params = auth_params,
 	.config = &auth_cfg,
 	.functions = auth_functions,
+	.rpcs = auth_rpcs,
 	.stats = auth_stats,
 	.load = auth_load,
 	.unload = auth_unload,

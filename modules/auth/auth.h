@@ -20,6 +20,7 @@
 #include <tandem/log.h>
 #include <tandem/sip.h>
 #include <tandem/snapshot.h>
+#include <tandem/module.h>
 #include <tandem/str.h>
 
 extern struct tdm_log_subsys auth_log;
@@ -38,6 +39,9 @@ struct auth_cfg {
 	int64_t failure_decay;         /* seconds for a count to halve */
 };
 extern struct auth_cfg auth_cfg;
+
+/* Admin commands (auth_rpc.c). */
+extern const struct tdm_rpc_def auth_rpcs[];
 
 /* Statistics (descriptor's stats table). */
 extern atomic_ulong auth_stat_challenges, auth_stat_success,

@@ -4,6 +4,6 @@
 pkglib_LTLIBRARIES += modules/auth/auth.la
 modules_auth_auth_la_SOURCES = %reldir%/auth.c %reldir%/nonce.c \
 	%reldir%/challenge.c %reldir%/verify.c %reldir%/authorize.c \
-	%reldir%/failures.c %reldir%/auth.h
+	%reldir%/failures.c %reldir%/auth_rpc.c %reldir%/auth.h
 modules_auth_auth_la_LDFLAGS = $(TDM_MODULE_LINK)
 EXTRA_DIST += %reldir%/README.md

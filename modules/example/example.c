@@ -87,23 +87,31 @@ static const struct tdm_fn_def ex_functions[] = {
 	TDM_FN_END
 };
 
-/* RPC example.greetings: the reply accessors arrive with the admin API;
- * until then the command exists (tandemctl lists it) and succeeds. */
+/* RPC example.greetings [who:str] -> {"greetings": N, "who": ...}
+ * (docs/module-sdk.md §5). Runs on the admin API's threads: it reads the
+ * atomic counter and its parameter, nothing else. */
 static int ex_rpc_greetings(struct tdm_rpc *r)
 {
-	(void)r;
+	struct tdm_rpc_val *o = tdm_rpc_result_object(r);
+
+	if (tdm_rpc_has(r, 0) && !*tdm_rpc_str(r, 0))
+		return tdm_rpc_fail(r, TDM_RPC_INVALID_PARAMS, "who is empty");
+	tdm_rpc_add_int(o, "greetings",
+			(int64_t)atomic_load_explicit(&ex_greetings,
+						      memory_order_relaxed));
+	tdm_rpc_add_str(o, "who", tdm_rpc_str(r, 0)); /* null when absent */
 	return 0;
 }
 
 static const struct tdm_rpc_def ex_rpcs[] = {
-	{ "example.greetings", ex_rpc_greetings, "",
-	  "Number of greetings returned since start" },
+	{ "example.greetings", ex_rpc_greetings, "[who:str]",
+	  "Greetings returned since start" },
 	TDM_RPC_END
 };
 
 static const struct tdm_stat_def ex_stats[] = {
 	{ "example_greetings_total", TDM_STAT_COUNTER,
-	  "Greetings returned by example.greet()" },
+	  "Greetings returned by example.greet()", .value = &ex_greetings },
 	TDM_STAT_END
 };
 

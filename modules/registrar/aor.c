@@ -55,3 +55,17 @@ int reg_aor_from_text(const struct tdm_str *in, char *buf, struct tdm_str *out)
 		return -EINVAL;
 	return reg_aor_from_uri(&u, buf, out);
 }
+
+struct tdm_str reg_contact_from_text(const struct tdm_str *in)
+{
+	struct tdm_str t = tdm_str_trim(*in);
+	long lt = tdm_str_chr(&t, '<');
+
+	if (lt >= 0) {
+		struct tdm_str rest = { t.s + lt + 1, t.len - (size_t)lt - 1 };
+		long gt = tdm_str_chr(&rest, '>');
+		if (gt >= 0)
+			return tdm_str_trim((struct tdm_str){ rest.s, (size_t)gt });
+	}
+	return t;
+}

@@ -8,6 +8,8 @@ modules_registrar_registrar_la_SOURCES = \
 	%reldir%/usrloc.c %reldir%/usrloc.h \
 	%reldir%/aor.c %reldir%/save.c %reldir%/lookup.c %reldir%/natping.c \
 	modules/nat/nat_ip.c modules/nat/nat_ip.h
+# admin API commands and statistics (issue 7)
+modules_registrar_registrar_la_SOURCES += %reldir%/reg_rpc.c %reldir%/reg_stats.c
 # persistence (engineer H): write-behind to `location`, load at start
 modules_registrar_registrar_la_SOURCES += %reldir%/persist.c %reldir%/persist.h \
 	%reldir%/persist_journal.c %reldir%/persist_journal.h \

@@ -64,6 +64,18 @@ void reg_persist_removed(const struct tdm_str *ruid)
 		reg_pj_del(&P.j, ruid);
 }
 
+void reg_persist_counts(unsigned *pending, uint64_t *dropped)
+{
+	*pending = 0;
+	*dropped = 0;
+	if (!P.on)
+		return;
+	pthread_mutex_lock(&P.j.lock);
+	*pending = P.j.count;
+	*dropped = P.j.dropped;
+	pthread_mutex_unlock(&P.j.lock);
+}
+
 /* ---- Writing ------------------------------------------------------------- */
 
 /* After a batch failed for a reason other than the connection (a row the

@@ -13,6 +13,7 @@
 #ifndef REG_PERSIST_H
 #define REG_PERSIST_H
 
+#include <stdint.h>
 #include <tandem/str.h>
 #include "usrloc.h"
 
@@ -44,5 +45,10 @@ void reg_persist_stop(void);
  * the database. Thread-safe; called with a usrloc stripe lock held. */
 void reg_persist_saved(const struct reg_ul_binding *b);
 void reg_persist_removed(const struct tdm_str *ruid);
+
+/* For the statistics: changes pending in the journal and changes dropped
+ * because it was full (both 0 when persistence is off). Thread-safe while
+ * the module is loaded (the caller keeps start/stop out: reg_admin_lock). */
+void reg_persist_counts(unsigned *pending, uint64_t *dropped);
 
 #endif

@@ -6,10 +6,13 @@
 #ifndef REG_REG_H
 #define REG_REG_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <tandem/addr.h>
 #include <tandem/buf.h>
+#include <tandem/module.h>
 #include <tandem/script.h>
 #include <tandem/sip.h>
 #include <tandem/str.h>
@@ -44,6 +47,10 @@ int reg_aor_from_uri(const struct tdm_uri *u, char *buf, struct tdm_str *out);
 /* The same from text: "sip:alice@example.com", "<sip:...>" or bare
  * "alice@example.com". */
 int reg_aor_from_text(const struct tdm_str *in, char *buf, struct tdm_str *out);
+/* The Contact URI in an operator's or a script's text: trimmed, the part
+ * inside <> when there are angle brackets ("<sip:a@h>;expires=0" and
+ * "Alice <sip:a@h>" give "sip:a@h"). Points into in. */
+struct tdm_str reg_contact_from_text(const struct tdm_str *in);
 
 /* Where a REGISTER came from (tdm_scr_peer()). */
 struct reg_src {
@@ -107,5 +114,26 @@ int reg_natping_options(const struct reg_ul_binding *b,
 /* Parses "proto:ip:port" (a binding's received) into dest. 0 or -EINVAL. */
 int reg_received_parse(const struct tdm_str *rcv, enum tdm_proto *proto,
 		       struct tdm_addr *addr);
+
+/* ---- Admin API (reg_rpc.c) and statistics (reg_stats.c) ---------------- */
+
+/* The commands registrar.show and registrar.remove (docs/admin-api.md). */
+extern const struct tdm_rpc_def reg_rpcs[];
+/* The module's statistics (docs/registrar.md, "Statistics"). */
+extern const struct tdm_stat_def reg_stat_defs[];
+
+/* Counters bumped by the script functions and the timer thread (several
+ * writers: atomic_fetch_add). */
+struct reg_counters {
+	atomic_ulong reg_ok, reg_fail, lookups, lookup_found, expired,
+		flow_failed, pings;
+};
+extern struct reg_counters reg_st;
+
+/* Held shared by the admin API's readers of reg_ul_main (the RPCs and the
+ * statistics read functions, on the API's threads), exclusive by the
+ * module's load and unload while they create and destroy the store: an
+ * admin request arriving during shutdown never sees a freed store. */
+extern pthread_rwlock_t reg_admin_lock;
 
 #endif

@@ -3,7 +3,8 @@
  * lookup, registered, unregister), the timer thread (expiry sweep, NAT
  * keep-alives, flow failures) and the glue to the persistence code.
  * The protocol work lives in save.c, lookup.c and natping.c; the
- * bindings in usrloc.c. docs/registrar.md describes it for users. */
+ * bindings in usrloc.c; the admin commands in reg_rpc.c and the
+ * statistics in reg_stats.c. docs/registrar.md describes it for users. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,11 +59,6 @@ static const struct tdm_param_def reg_params[] = {
 		       "(RFC 5627)"),
 	TDM_PARAM_END
 };
-
-/* ---- Statistics -------------------------------------------------------- */
-
-static atomic_ulong st_reg_ok, st_reg_fail, st_lookups, st_lookup_found,
-	st_expired, st_flow_failed, st_pings;
 
 /* ---- Timer thread and connection-closed queue -------------------------- */
 
@@ -122,7 +118,7 @@ static void sweep_closed(void)
 	qsort(ids, n, sizeof(*ids), cmp_u64);
 	rc = reg_ul_delete_conns(reg_ul_main, ids, n);
 	if (rc > 0) {
-		atomic_fetch_add(&st_flow_failed, (unsigned long)rc);
+		atomic_fetch_add(&reg_st.flow_failed, (unsigned long)rc);
 		TDM_LOGI(&reg_log, "flow failure: %d binding(s) removed", rc);
 	}
 	tdm_free(ids);
@@ -143,7 +139,7 @@ static void *timer_main(void *arg)
 		if (now >= next_expire) {
 			int n = reg_ul_expire(reg_ul_main, now);
 			if (n > 0)
-				atomic_fetch_add(&st_expired, (unsigned long)n);
+				atomic_fetch_add(&reg_st.expired, (unsigned long)n);
 			next_expire = now + reg_cfg.timer_interval;
 		}
 		if (reg_cfg.natping_interval > 0 && now >= next_ping) {
@@ -151,7 +147,7 @@ static void *timer_main(void *arg)
 				int n = reg_natping_round(reg_ul_main, &reg_cfg,
 							  now, tdm_node_send);
 				if (n > 0)
-					atomic_fetch_add(&st_pings, (unsigned long)n);
+					atomic_fetch_add(&reg_st.pings, (unsigned long)n);
 			}
 			next_ping = now + reg_cfg.natping_interval;
 		}
@@ -217,7 +213,8 @@ static int reg_fn_save(struct tdm_scr_call *c)
 	tdm_buf_free(&rep.hdrs);
 	if (rc)
 		return rc;
-	atomic_fetch_add_explicit(rep.code == 200 ? &st_reg_ok : &st_reg_fail,
+	atomic_fetch_add_explicit(rep.code == 200 ? &reg_st.reg_ok
+						  : &reg_st.reg_fail,
 				  1, memory_order_relaxed);
 	return tdm_scr_ret_bool(c, rep.code == 200);
 }
@@ -264,7 +261,7 @@ static int reg_fn_lookup(struct tdm_scr_call *c)
 	int64_t now = time(NULL);
 	int rc;
 
-	atomic_fetch_add_explicit(&st_lookups, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&reg_st.lookups, 1, memory_order_relaxed);
 	if (call_aor(c, buf, &aor, &gr) != 0)
 		return tdm_scr_ret_int(c, REG_NO_AOR);
 	rc = reg_lookup_aor(reg_ul_main, &aor, &gr, now, tdm_scr_arena(c), &t);
@@ -293,7 +290,7 @@ static int reg_fn_lookup(struct tdm_scr_call *c)
 		int r2 = tdm_scr_set_targets(c, t.t, t.n);
 		if (r2)
 			return r2;
-		atomic_fetch_add_explicit(&st_lookup_found, 1,
+		atomic_fetch_add_explicit(&reg_st.lookup_found, 1,
 					  memory_order_relaxed);
 	}
 	return tdm_scr_ret_int(c, rc);
@@ -327,14 +324,8 @@ static int reg_fn_unregister(struct tdm_scr_call *c)
 
 	if (call_aor(c, buf, &aor, &gr) != 0)
 		return tdm_scr_ret_int(c, 0);
-	if (cv) {
-		contact = tdm_str_trim(cv->u.s);
-		if (contact.len >= 2 && contact.s[0] == '<' &&
-		    contact.s[contact.len - 1] == '>') {
-			contact.s++;
-			contact.len -= 2;
-		}
-	}
+	if (cv)
+		contact = reg_contact_from_text(&cv->u.s);
 	n = reg_ul_delete_aor(reg_ul_main, &aor, cv ? &contact : NULL);
 	return tdm_scr_ret_int(c, n < 0 ? 0 : n);
 }
@@ -366,31 +357,11 @@ static const struct tdm_fn_def reg_functions[] = {
 	TDM_FN_END
 };
 
-static const struct tdm_stat_def reg_stats[] = {
-	{ "registrar_registered_contacts", TDM_STAT_GAUGE,
-	  "Bindings currently stored" },
-	{ "registrar_registered_aors", TDM_STAT_GAUGE,
-	  "Addresses of record with at least one binding" },
-	{ "registrar_registrations_total", TDM_STAT_COUNTER,
-	  "REGISTERs answered 200 by registrar.save()" },
-	{ "registrar_registrations_failed_total", TDM_STAT_COUNTER,
-	  "REGISTERs answered with an error by registrar.save()" },
-	{ "registrar_lookups_total", TDM_STAT_COUNTER,
-	  "registrar.lookup() calls" },
-	{ "registrar_lookups_found_total", TDM_STAT_COUNTER,
-	  "registrar.lookup() calls that set targets" },
-	{ "registrar_expired_total", TDM_STAT_COUNTER,
-	  "Bindings removed because they expired" },
-	{ "registrar_flow_failures_total", TDM_STAT_COUNTER,
-	  "Bindings removed because their connection closed (RFC 5626)" },
-	{ "registrar_natpings_total", TDM_STAT_COUNTER,
-	  "NAT keep-alives sent" },
-	TDM_STAT_END
-};
 
 /* ---- Lifecycle ----------------------------------------------------------- */
 
-static int reg_load(void)
+/* Creates the store and starts persistence and the timer thread. */
+static int load_locked(void)
 {
 	struct reg_ul_cfg uc = { 0 };
 	int rc;
@@ -436,7 +407,7 @@ static int reg_load(void)
 	return 0;
 }
 
-static void reg_unload(void)
+static void unload_locked(void)
 {
 	if (tm.running) {
 		pthread_mutex_lock(&tm.mu);
@@ -457,6 +428,25 @@ static void reg_unload(void)
 	tdm_log_subsys_unregister(&reg_log);
 }
 
+/* Load and unload keep the admin API's readers out (reg_admin_lock): an
+ * RPC or a /metrics read never sees a store being made or freed. */
+static int reg_load(void)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&reg_admin_lock);
+	rc = load_locked();
+	pthread_rwlock_unlock(&reg_admin_lock);
+	return rc;
+}
+
+static void reg_unload(void)
+{
+	pthread_rwlock_wrlock(&reg_admin_lock);
+	unload_locked();
+	pthread_rwlock_unlock(&reg_admin_lock);
+}
+
 TDM_MODULE_DESCRIPTOR(registrar) = {
 	TDM_MODULE_HEADER,
 	.name = "registrar",
@@ -465,7 +455,8 @@ TDM_MODULE_DESCRIPTOR(registrar) = {
 	.params = reg_params,
 	.config = &reg_cfg,
 	.functions = reg_functions,
-	.stats = reg_stats,
+	.rpcs = reg_rpcs,
+	.stats = reg_stat_defs,
 	.load = reg_load,
 	.unload = reg_unload,
 	.doc = "Keeps the bindings of REGISTERing clients in memory (written "

@@ -5,7 +5,13 @@
  * protected by stripe lock (i & smask), so one lock covers several
  * buckets and an AOR never moves. An AOR keeps its bindings in a short
  * singly linked list (max_contacts is small). A binding is one block:
- * struct ul_rec followed by its strings, NUL-terminated. */
+ * struct ul_rec followed by its strings, NUL-terminated.
+ *
+ * Per-domain counts (the registered-contacts statistic by domain): each
+ * AOR points to its domain's entry, found once when the AOR is created
+ * (under a mutex of its own, taken after a stripe lock, never before);
+ * adding or removing a binding then only moves an atomic counter, and a
+ * read of the statistic costs one entry per domain, not one per binding. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <tandem/alloc.h>
+#include <tandem/hash.h>
 #include <tandem/uri.h>
 #include "usrloc.h"
 
@@ -24,9 +31,20 @@ struct ul_rec {
 	char data[];
 };
 
+/* One domain's counts. Owned by the store's domain table; lives while an
+ * AOR points to it (refs), the overflow entry until the store goes. */
+struct ul_domain {
+	struct tdm_hash_node hn;
+	unsigned long refs;      /* AORs of the domain (under dom_mu) */
+	atomic_ulong bindings;
+	uint16_t len;
+	char name[];             /* "" for the overflow entry */
+};
+
 struct ul_aor {
 	struct ul_aor *next;     /* bucket chain */
 	struct ul_rec *recs;
+	struct ul_domain *dom;
 	uint32_t hash;
 	uint16_t n;              /* bindings */
 	uint16_t len;            /* of name */
@@ -48,6 +66,10 @@ struct reg_ul {
 	atomic_ulong aors;
 	atomic_ulong ruid_seq;
 	uint32_t ruid_salt;
+	pthread_mutex_t dom_mu;  /* domains, ndomains, refs */
+	struct tdm_hash domains; /* struct ul_domain by name */
+	unsigned ndomains;       /* named entries in domains */
+	struct ul_domain other;  /* domains past REG_UL_DOMAINS_MAX */
 };
 
 /* The locked AOR handed to reg_ul_aor_apply() callbacks. */
@@ -168,12 +190,14 @@ int reg_ul_create(const struct reg_ul_cfg *cfg, struct reg_ul **out)
 		return -ENOMEM;
 	ul->buckets = tdm_calloc(nb, sizeof(*ul->buckets));
 	ul->stripes = tdm_malloc(ns * sizeof(*ul->stripes));
-	if (!ul->buckets || !ul->stripes) {
+	if (!ul->buckets || !ul->stripes ||
+	    tdm_hash_init(&ul->domains, 16, 0) != 0) {
 		tdm_free(ul->buckets);
 		tdm_free(ul->stripes);
 		tdm_free(ul);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&ul->dom_mu, NULL);
 	for (uint32_t i = 0; i < ns; i++)
 		pthread_mutex_init(&ul->stripes[i].mu, NULL);
 	ul->mask = nb - 1;
@@ -183,6 +207,13 @@ int reg_ul_create(const struct reg_ul_cfg *cfg, struct reg_ul **out)
 	    (ssize_t)sizeof(ul->ruid_salt))
 		ul->ruid_salt = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
 	*out = ul;
+	return 0;
+}
+
+static int dom_free_fn(struct tdm_hash_node *n, void *arg)
+{
+	(void)arg;
+	tdm_free(tdm_container_of(n, struct ul_domain, hn));
 	return 0;
 }
 
@@ -210,6 +241,9 @@ void reg_ul_destroy(struct reg_ul *ul)
 	}
 	for (uint32_t i = 0; i <= ul->smask; i++)
 		pthread_mutex_destroy(&ul->stripes[i].mu);
+	tdm_hash_walk(&ul->domains, dom_free_fn, NULL);
+	tdm_hash_free(&ul->domains);
+	pthread_mutex_destroy(&ul->dom_mu);
 	tdm_free(ul->buckets);
 	tdm_free(ul->stripes);
 	tdm_free(ul);
@@ -261,6 +295,103 @@ static struct ul_aor *aor_find(struct reg_ul *ul, const struct tdm_str *name,
 	return *pp;
 }
 
+/* ---- Domains ------------------------------------------------------------ */
+
+/* The domain of an AOR: what follows its last '@', the whole AOR when
+ * it has none (a host-only AOR). */
+static struct tdm_str aor_domain(const struct tdm_str *aor)
+{
+	size_t i = aor->len;
+
+	while (i > 0 && aor->s[i - 1] != '@')
+		i--;
+	return (struct tdm_str){ aor->s + i, aor->len - i };
+}
+
+static bool dom_eq(const struct tdm_hash_node *n, const void *key, void *arg)
+{
+	const struct ul_domain *d = tdm_container_of(n, struct ul_domain, hn);
+	const struct tdm_str *k = key;
+
+	(void)arg;
+	return d->len == k->len && memcmp(d->name, k->s, k->len) == 0;
+}
+
+/* Takes a reference on the entry of aor's domain, creating it; the
+ * overflow entry when the table is full or out of memory (counts stay
+ * right, only the label is lost). Called with a stripe lock held. */
+static struct ul_domain *dom_get(struct reg_ul *ul, const struct tdm_str *aor)
+{
+	struct tdm_str name = aor_domain(aor);
+	uint32_t h = tdm_str_hash(&name);
+	struct tdm_hash_node *n;
+	struct ul_domain *d = NULL;
+
+	pthread_mutex_lock(&ul->dom_mu);
+	n = tdm_hash_find(&ul->domains, h, &name, dom_eq, NULL);
+	if (n)
+		d = tdm_container_of(n, struct ul_domain, hn);
+	else if (ul->ndomains < REG_UL_DOMAINS_MAX && name.len &&
+		 (d = tdm_malloc(sizeof(*d) + name.len + 1)) != NULL) {
+		memset(d, 0, sizeof(*d));
+		d->len = (uint16_t)name.len;
+		memcpy(d->name, name.s, name.len);
+		d->name[name.len] = '\0';
+		tdm_hash_insert(&ul->domains, &d->hn, h);
+		ul->ndomains++;
+	}
+	if (!d)
+		d = &ul->other;
+	d->refs++;
+	pthread_mutex_unlock(&ul->dom_mu);
+	return d;
+}
+
+/* Drops an AOR's reference; the entry goes with its last AOR. */
+static void dom_put(struct reg_ul *ul, struct ul_domain *d)
+{
+	pthread_mutex_lock(&ul->dom_mu);
+	if (--d->refs == 0 && d != &ul->other) {
+		tdm_hash_remove(&ul->domains, &d->hn);
+		ul->ndomains--;
+		tdm_free(d);
+	}
+	pthread_mutex_unlock(&ul->dom_mu);
+}
+
+struct dom_walk {
+	reg_ul_domain_fn *fn;
+	void *arg;
+};
+
+static int dom_walk_fn(struct tdm_hash_node *n, void *arg)
+{
+	const struct ul_domain *d = tdm_container_of(n, struct ul_domain, hn);
+	struct dom_walk *w = arg;
+	struct tdm_str name = { d->name, d->len };
+
+	return w->fn(&name, atomic_load_explicit(&d->bindings,
+						 memory_order_relaxed),
+		     d->refs, w->arg);
+}
+
+int reg_ul_domains(struct reg_ul *ul, reg_ul_domain_fn *fn, void *arg)
+{
+	struct dom_walk w = { fn, arg };
+	int rc;
+
+	pthread_mutex_lock(&ul->dom_mu);
+	rc = tdm_hash_walk(&ul->domains, dom_walk_fn, &w);
+	if (!rc && ul->other.refs)
+		rc = fn(&TDM_STR(""), atomic_load_explicit(&ul->other.bindings,
+							    memory_order_relaxed),
+			ul->other.refs, arg);
+	pthread_mutex_unlock(&ul->dom_mu);
+	return rc;
+}
+
+/* ---- AORs ---------------------------------------------------------------- */
+
 static struct ul_aor *aor_new(struct reg_ul *ul, const struct tdm_str *name,
 			      uint32_t h, struct ul_aor **slot)
 {
@@ -270,6 +401,7 @@ static struct ul_aor *aor_new(struct reg_ul *ul, const struct tdm_str *name,
 		return NULL;
 	a->next = NULL;
 	a->recs = NULL;
+	a->dom = dom_get(ul, name);
 	a->hash = h;
 	a->n = 0;
 	a->len = (uint16_t)name->len;
@@ -287,6 +419,7 @@ static void aor_drop_if_empty(struct reg_ul *ul, struct ul_aor *a,
 	if (a->n)
 		return;
 	*slot = a->next;
+	dom_put(ul, a->dom);
 	tdm_free(a);
 	atomic_fetch_sub_explicit(&ul->aors, 1, memory_order_relaxed);
 }
@@ -312,6 +445,7 @@ static void rec_unlink(struct reg_ul *ul, struct ul_aor *a, struct ul_rec *r,
 		}
 	a->n--;
 	atomic_fetch_sub_explicit(&ul->count, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&a->dom->bindings, 1, memory_order_relaxed);
 	if (report && ul->hooks.removed)
 		ul->hooks.removed(&r->b, ul->hooks.arg);
 	tdm_free(r);
@@ -372,6 +506,8 @@ static int aor_put(struct reg_ul *ul, struct ul_aor *a,
 		a->recs = r;
 		a->n++;
 		atomic_fetch_add_explicit(&ul->count, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&a->dom->bindings, 1,
+					  memory_order_relaxed);
 	}
 	if (report && ul->hooks.saved)
 		ul->hooks.saved(&r->b, ul->hooks.arg);

@@ -122,6 +122,24 @@ int reg_ul_aor_walk(struct reg_ul *ul, const struct tdm_str *aor,
  * (a consistent view per AOR, not of the whole store). Same return. */
 int reg_ul_walk(struct reg_ul *ul, reg_ul_walk_fn *fn, void *arg);
 
+/* ---- Counts by domain (statistics) -------------------------------------- */
+
+/* Most domains counted by name; AORs of further domains are counted
+ * together under the empty name (a bound on the labels /metrics shows). */
+#define REG_UL_DOMAINS_MAX 1000
+
+/* Calls fn for each domain (the part of the AOR after its last '@', a
+ * slice that is also NUL-terminated) with its bindings and AORs, unordered, then once with the empty domain for
+ * the overflow past REG_UL_DOMAINS_MAX when it holds any AOR. Runs under
+ * the domain table's mutex (one entry per domain, no stripe lock): fn
+ * must not call the store. fn returns 0 to go on; anything else stops
+ * and is returned. Counts kept up to date on every change, so this costs
+ * O(domains), whatever the number of bindings. */
+typedef int reg_ul_domain_fn(const struct tdm_str *domain,
+			     unsigned long bindings, unsigned long aors,
+			     void *arg);
+int reg_ul_domains(struct reg_ul *ul, reg_ul_domain_fn *fn, void *arg);
+
 /* ---- Atomic edits of one AOR (save()) ---------------------------------- */
 
 /* A locked AOR, valid inside a reg_ul_aor_apply() callback only. */

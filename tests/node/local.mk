@@ -10,3 +10,16 @@ EXTRA_DIST += tests/node/ctl_db.sh tests/node/ctl_db_pg.sh
 # PostgreSQL (loopback ports 21940-21949).
 TESTS += tests/node/snapshot.sh
 EXTRA_DIST += tests/node/snapshot.sh
+# The admin API (module http) with curl, jq and promtool (loopback ports
+# 24100-24129).
+TESTS += tests/node/http.sh
+EXTRA_DIST += tests/node/http.sh
+# The core's statistics in /metrics of a running node: exact SIP counts
+# after SIPp traffic and garbage, reloads, promtool (loopback ports
+# 24160-24189).
+TESTS += tests/node/metrics.sh
+EXTRA_DIST += tests/node/metrics.sh
+# tandemctl's runtime commands (status, reload, stats, reg, log, rpc)
+# against a running node's admin API (loopback ports 24130-24159).
+TESTS += tests/node/ctl_runtime.sh
+EXTRA_DIST += tests/node/ctl_runtime.sh

@@ -17,6 +17,8 @@ include $(srcdir)/tests/unit/net/stream.mk
 include $(srcdir)/tests/unit/dns/local.mk
 include $(srcdir)/tests/unit/txn/local.mk
 include $(srcdir)/tests/unit/conf/local.mk
+include $(srcdir)/tests/unit/rpc/local.mk
+include $(srcdir)/tests/unit/stats/stats.mk
 include $(srcdir)/tests/unit/db/local.mk
 include $(srcdir)/tests/unit/ctl/local.mk
 include $(srcdir)/tests/unit/auth/local.mk

@@ -29,3 +29,9 @@ tools_bench_bench_snapshot_SOURCES = %reldir%/bench_snapshot.c
 tools_bench_bench_snapshot_DEPENDENCIES = core/libtandemcore.la
 tools_bench_bench_snapshot_LDFLAGS = -export-dynamic \
 	-Wl,--whole-archive,core/.libs/libtandemcore.a,--no-whole-archive
+
+# bench_admin: one JSON-RPC call through the dispatcher and one /metrics
+# rendering of a node-sized registry, without HTTP.
+noinst_PROGRAMS += tools/bench/bench_admin
+tools_bench_bench_admin_SOURCES = %reldir%/bench_admin.c
+tools_bench_bench_admin_LDADD = core/libtandemcore.la

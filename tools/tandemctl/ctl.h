@@ -19,13 +19,14 @@ enum {
 };
 
 /* A command handler gets the arguments after "COMMAND SUBCOMMAND"
- * (argv[0] is the subcommand) and returns an exit status. */
+ * (argv[0] is the subcommand; for a one-word command, the command) and
+ * returns an exit status. */
 typedef int ctl_cmd_fn(int argc, char **argv);
 
 /* One row of the command table in main.c. */
 struct ctl_cmd {
 	const char *name;    /* "sip" */
-	const char *sub;     /* "parse" */
+	const char *sub;     /* "parse"; NULL: a one-word command ("status") */
 	const char *args;    /* "FILE|- [--compact]" */
 	const char *summary; /* one line for tandemctl --help */
 	const char *details; /* printed by tandemctl NAME SUB --help, or NULL */
@@ -75,6 +76,23 @@ extern const char ctl_alias_add_details[], ctl_alias_list_details[],
 	ctl_alias_rm_details[];
 extern const char ctl_address_add_details[], ctl_address_list_details[],
 	ctl_address_rm_details[];
+
+/* cmd_node.c, cmd_reg.c, cmd_log.c, cmd_rpc.c: the runtime commands,
+ * clients of the node's admin API (ctl_api.h; docs/tandemctl.md,
+ * "Runtime commands"). */
+int ctl_status(int argc, char **argv);
+int ctl_reload(int argc, char **argv);
+int ctl_stats(int argc, char **argv);
+int ctl_reg_show(int argc, char **argv);
+int ctl_reg_rm(int argc, char **argv);
+int ctl_log_level(int argc, char **argv);
+int ctl_log_list(int argc, char **argv);
+int ctl_rpc(int argc, char **argv);
+extern const char ctl_status_details[], ctl_reload_details[],
+	ctl_stats_details[];
+extern const char ctl_reg_show_details[], ctl_reg_rm_details[];
+extern const char ctl_log_level_details[], ctl_log_list_details[];
+extern const char ctl_rpc_details[];
 
 /* ---- ctl_db.c: options, the database, output ---------------------------- */
 

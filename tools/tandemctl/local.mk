@@ -20,7 +20,14 @@ tandemctl_SOURCES = \
 	%reldir%/cmd_domain.c \
 	%reldir%/cmd_user.c \
 	%reldir%/cmd_alias.c \
-	%reldir%/cmd_address.c
+	%reldir%/cmd_address.c \
+	%reldir%/ctl_api.h \
+	%reldir%/ctl_api.c \
+	%reldir%/ctl_api_opts.c \
+	%reldir%/cmd_node.c \
+	%reldir%/cmd_reg.c \
+	%reldir%/cmd_log.c \
+	%reldir%/cmd_rpc.c
 tandemctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 tandemctl_LDADD = core/libtandemcore.la $(JANSSON_LIBS)
 # Like tandemd: "route test" loads the script's modules with dlopen(), and

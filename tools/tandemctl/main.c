@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * tandemctl: provisioning and control CLI. Commands are two words (a family
- * and an action, "sip parse"); each is one row of the table below, so a new
- * command is a handler in cmd_<family>.c plus one row. */
+ * and an action, "sip parse") or one ("status"); each is one row of the
+ * table below, so a new command is a handler in cmd_<family>.c plus one
+ * row. */
 #include <config.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <tandem/tandem.h>
 #include "ctl.h"
+#include "ctl_api.h"
 
 static const struct ctl_cmd cmds[] = {
 	{ "sip", "parse", "FILE|- [--json] [--compact]",
@@ -73,6 +75,30 @@ static const struct ctl_cmd cmds[] = {
 	{ "address", "rm", "IP[/MASK] [--port P] [--group G]",
 	  "remove a trusted address",
 	  ctl_address_rm_details, ctl_address_rm },
+	{ "status", NULL, "[--json]",
+	  "the running node: version, uptime, script",
+	  ctl_status_details, ctl_status },
+	{ "reload", NULL, "[--json]",
+	  "reload the routing script (errors: exit 1)",
+	  ctl_reload_details, ctl_reload },
+	{ "stats", NULL, "[PREFIX] [--json]",
+	  "the node's statistics",
+	  ctl_stats_details, ctl_stats },
+	{ "reg", "show", "[AOR] [--json]",
+	  "registered bindings, all or of one AOR",
+	  ctl_reg_show_details, ctl_reg_show },
+	{ "reg", "rm", "AOR [CONTACT]",
+	  "remove an AOR's bindings, or one",
+	  ctl_reg_rm_details, ctl_reg_rm },
+	{ "log", "level", "[SUBSYSTEM LEVEL]",
+	  "set a log level (alone: list them)",
+	  ctl_log_level_details, ctl_log_level },
+	{ "log", "list", "[--json]",
+	  "every subsystem's log level",
+	  ctl_log_list_details, ctl_log_list },
+	{ "rpc", NULL, "METHOD [JSON_PARAMS] [--json]",
+	  "call any admin API method",
+	  ctl_rpc_details, ctl_rpc },
 };
 
 static void usage(FILE *f)
@@ -81,7 +107,8 @@ static void usage(FILE *f)
 		   "       tandemctl COMMAND SUBCOMMAND --help\n"
 		   "       tandemctl --help | --version\n\ncommands:\n");
 	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++) {
-		int n = fprintf(f, "  %s %s %s", cmds[i].name, cmds[i].sub,
+		int n = fprintf(f, "  %s%s%s %s", cmds[i].name,
+				cmds[i].sub ? " " : "", cmds[i].sub ? cmds[i].sub : "",
 				cmds[i].args);
 
 		if (n >= 40) /* a long synopsis: the summary on its own line */
@@ -91,14 +118,19 @@ static void usage(FILE *f)
 	fprintf(f, "\nThe db, domain, user, alias and address commands take --db URL;\n"
 		   "without it $TANDEM_DB, else the database setting of -f SCRIPT,\n"
 		   "else sqlite:tandem.db.\n");
+	fprintf(f, "\nThe status, reload, stats, reg, log and rpc commands talk to the\n"
+		   "running node's admin API: --api TARGET (socket path or\n"
+		   "http://HOST:PORT), else $TANDEM_API, else the http module of\n"
+		   "-f SCRIPT, else " CTL_API_DEFAULT "; --token T (else\n"
+		   "$TANDEM_API_TOKEN), --timeout S.\n");
 	fprintf(f, "\nexit status: 0 ok, 1 the command failed, 2 bad usage.\n"
 		   "See docs/tandemctl.md for the output formats.\n");
 }
 
 void ctl_cmd_help(FILE *f, const struct ctl_cmd *c)
 {
-	fprintf(f, "usage: tandemctl %s %s %s\n%s.\n", c->name, c->sub,
-		c->args, c->summary);
+	fprintf(f, "usage: tandemctl %s%s%s %s\n%s.\n", c->name,
+		c->sub ? " " : "", c->sub ? c->sub : "", c->args, c->summary);
 	if (c->details)
 		fprintf(f, "\n%s", c->details);
 }
@@ -108,7 +140,7 @@ static void usage_family(FILE *f, const char *name)
 {
 	fprintf(f, "usage:\n");
 	for (size_t i = 0; i < TDM_ARRAY_SIZE(cmds); i++)
-		if (!strcmp(cmds[i].name, name))
+		if (!strcmp(cmds[i].name, name) && cmds[i].sub)
 			fprintf(f, "  tandemctl %s %s %s\n", cmds[i].name,
 				cmds[i].sub, cmds[i].args);
 }
@@ -116,6 +148,21 @@ static void usage_family(FILE *f, const char *name)
 static bool is_help(const char *s)
 {
 	return !strcmp(s, "--help") || !strcmp(s, "-h") || !strcmp(s, "help");
+}
+
+/* Runs command c on its arguments (argv[0] its last word), or prints its
+ * help when one of them (before "--") is --help or -h. */
+static int run(const struct ctl_cmd *c, int argc, char **argv)
+{
+	for (int j = 1; j < argc; j++) {
+		if (!strcmp(argv[j], "--"))
+			break;
+		if (is_help(argv[j]) && strcmp(argv[j], "help")) {
+			ctl_cmd_help(stdout, c);
+			return CTL_OK;
+		}
+	}
+	return c->fn(argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -139,18 +186,12 @@ int main(int argc, char **argv)
 
 		if (strcmp(c->name, argv[1]))
 			continue;
+		if (!c->sub) /* one word: "status" */
+			return run(c, argc - 1, argv + 1);
 		family = true;
 		if (argc < 3 || strcmp(c->sub, argv[2]))
 			continue;
-		for (int j = 3; j < argc; j++) {
-			if (!strcmp(argv[j], "--"))
-				break;
-			if (is_help(argv[j]) && strcmp(argv[j], "help")) {
-				ctl_cmd_help(stdout, c);
-				return CTL_OK;
-			}
-		}
-		return c->fn(argc - 2, argv + 2);
+		return run(c, argc - 2, argv + 2);
 	}
 	if (!family) {
 		fprintf(stderr, "tandemctl: unknown command '%s' (tandemctl --help "

@@ -62,6 +62,13 @@ TDM_API int tdm_log_get_level(const char *name);
 /* Sets the default level and applies it to every registered subsystem
  * whose level was not set by name. Returns 0 or -EINVAL. */
 TDM_API int tdm_log_set_default_level(int level);
+/* The default level. */
+TDM_API int tdm_log_get_default_level(void);
+/* Calls fn for every registered subsystem, under the registry lock (fn
+ * must not log or change levels). */
+TDM_API void tdm_log_foreach(void (*fn)(const char *name, int level,
+					bool explicit_level, void *arg),
+			     void *arg);
 /* "error", "warn" (or "warning"), "notice", "info", "debug" to a level,
  * case-insensitively; -EINVAL otherwise. */
 TDM_API int tdm_log_level_parse(const char *name);
@@ -122,6 +129,7 @@ struct tdm_log_rec {
 	int fd;        /* output captured at begin; -1 for syslog */
 	bool on;       /* false: every call is a no-op */
 	bool truncated;
+	bool has_call_id; /* a call_id field was added */
 	unsigned nfields;
 	size_t len;
 	char buf[TDM_LOG_LINE_MAX];
@@ -167,6 +175,14 @@ TDM_API void tdm_log_msg(const struct tdm_log_subsys *ss, int level,
 #define TDM_LOGN(ss, ...) TDM_LOG(ss, TDM_LOG_NOTICE, __VA_ARGS__)
 #define TDM_LOGI(ss, ...) TDM_LOG(ss, TDM_LOG_INFO, __VA_ARGS__)
 #define TDM_LOGD(ss, ...) TDM_LOG(ss, TDM_LOG_DEBUG, __VA_ARGS__)
+
+/* The Call-ID of the message the calling thread works on (NULL: none):
+ * until cleared, every event this thread logs carries it as call_id,
+ * unless the event has its own — so a module's log line says which call
+ * it is about without passing the message around. The core sets it
+ * while a routing script runs for a message. s is borrowed: clear it
+ * (NULL) before s goes away. */
+TDM_API void tdm_log_context_call_id(const char *s, size_t len);
 
 /* Text for a negative (or positive) errno value: tdm_strerror(-ENOENT)
  * is "No such file or directory". The string is static or thread-local;

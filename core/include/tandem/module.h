@@ -28,12 +28,14 @@
 #include <stdint.h>
 #include <tandem/compiler.h>
 #include <tandem/db.h>
+#include <tandem/rpc.h>
 #include <tandem/script.h>
 #include <tandem/sip.h>
+#include <tandem/stats.h>
 
 /* Bumped whenever a change to the installed headers breaks compiled
  * modules (a struct layout, a function signature). */
-#define TDM_ABI_VERSION 1
+#define TDM_ABI_VERSION 2
 
 /* Sizes and build options a module was compiled with: the loader refuses
  * a module whose signature differs from the core's and says which field
@@ -124,26 +126,20 @@ struct tdm_fn_def {
 
 /* ---- RPC commands and statistics ---------------------------------------
  * Declared here so the admin API (HTTP JSON-RPC) and tandemctl can list
- * and call them; the request/reply accessors arrive with the admin API. */
-struct tdm_rpc;   /* opaque: one RPC request being answered */
+ * and call them; <tandem/rpc.h> has the request and reply accessors. A
+ * module's commands are named "<module>.<command>". */
 typedef int tdm_rpc_fn(struct tdm_rpc *r);
 
 struct tdm_rpc_def {
 	const char *name;    /* "registrar.show" */
 	tdm_rpc_fn *fn;
-	const char *params;  /* human description: "[aor]" */
-	const char *doc;
+	const char *params;  /* "aor:str [contact:str]" (see <tandem/rpc.h>),
+			      * "" or NULL for none */
+	const char *doc;     /* one line */
 };
 #define TDM_RPC_END { NULL, NULL, NULL, NULL }
 
-enum tdm_stat_kind { TDM_STAT_COUNTER = 1, TDM_STAT_GAUGE };
-
-struct tdm_stat_def {
-	const char *name;    /* metric name without the tandem_ prefix */
-	enum tdm_stat_kind kind;
-	const char *help;
-};
-#define TDM_STAT_END { NULL, 0, NULL }
+/* Statistics: struct tdm_stat_def in <tandem/stats.h>. */
 
 /* ---- The descriptor ---------------------------------------------------- */
 

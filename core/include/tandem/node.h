@@ -20,6 +20,16 @@
  * module loaded by tandemctl). Valid until the node stops. */
 TDM_API const char *tdm_node_setting(const char *name);
 
+/* Where the node is in its life: modules load and start while it is
+ * STARTING (settings known, no worker yet), it is RUNNING from `ready`
+ * until a stop signal, then STOPPING (draining, then unloading). */
+enum tdm_node_state {
+	TDM_NODE_STARTING = 0,
+	TDM_NODE_RUNNING,
+	TDM_NODE_STOPPING,
+};
+TDM_API enum tdm_node_state tdm_node_state(void);
+
 /* One listen address of the node, as Via and Record-Route advertise it. */
 struct tdm_node_listen {
 	enum tdm_proto proto;

@@ -6,4 +6,4 @@ tests_unit_unit_tests_SOURCES += \
 	%reldir%/test_verify.c %reldir%/test_nonce.c %reldir%/test_script.c \
 	modules/auth/auth.c modules/auth/nonce.c modules/auth/challenge.c \
 	modules/auth/verify.c modules/auth/authorize.c \
-	modules/auth/failures.c modules/auth/auth.h
+	modules/auth/failures.c modules/auth/auth_rpc.c modules/auth/auth.h

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <tandem/module.h>
 #include "script/call.h"
+#include <jansson.h>
+#include <tandem/alloc.h>
+#include "rpc/registry.h"
 #include "test.h"
 #include "helpers.h"
 
@@ -277,7 +280,49 @@ static void test_auth_script_challenge(void)
 	at_teardown();
 }
 
+/* Sends one request to auth_rpcs through the core's dispatcher. */
+static json_t *rpc(const char *method, const char *ip)
+{
+	char req[256], *out = NULL;
+	size_t len;
+	json_t *j;
+
+	snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\","
+		 "\"params\":{\"ip\":\"%s\"}}", method, ip);
+	CU_ASSERT_EQUAL_FATAL(tdm_rpc_handle(req, strlen(req), "t", &out, &len), 0);
+	j = json_loadb(out, len, 0, NULL);
+	tdm_free(out);
+	return j;
+}
+
+static void test_auth_rpc_failures(void)
+{
+	struct tdm_str ip = TDM_STR("192.0.2.7");
+	json_t *j;
+
+	at_setup(1024, NULL);
+	CU_ASSERT_EQUAL_FATAL(tdm_rpc_add_core_table("auth", auth_rpcs), 0);
+	auth_failures_add(&ip);
+	auth_failures_add(&ip);
+	j = rpc("auth.failures", "192.0.2.7");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "result"),
+							   "failures")), 2);
+	json_decref(j);
+	j = rpc("auth.clear", "192.0.2.7");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "result"),
+							   "cleared")), 2);
+	json_decref(j);
+	CU_ASSERT_EQUAL(auth_failures_get(&ip), 0);
+	j = rpc("auth.failures", "not-an-ip");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "error"),
+							   "code")), TDM_RPC_INVALID_PARAMS);
+	json_decref(j);
+	tdm_rpc_clear_core_tables();
+	at_teardown();
+}
+
 TDM_TEST_SUITE(auth_script,
+	       TDM_TEST(test_auth_rpc_failures),
 	       TDM_TEST(test_auth_script_authorize),
 	       TDM_TEST(test_auth_script_check_from),
 	       TDM_TEST(test_auth_script_challenge))

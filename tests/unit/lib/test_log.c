@@ -185,6 +185,34 @@ static void test_lib_log_prio_prefix_and_time(void)
 
 /* ---- JSON ----------------------------------------------------------- */
 
+/* The thread's Call-ID context lands on every event that has none of
+ * its own, in both formats, and only until cleared. */
+static void test_lib_log_call_id_context(void)
+{
+	struct tdm_log_rec r;
+
+	capture(TDM_LOG_TEXT, 0);
+	tdm_log_context_call_id("ctx-1@h", 7);
+	TDM_LOGW(&log_t1, "from a module");
+	tdm_log_begin(&r, &log_t1, TDM_LOG_INFO, "own");
+	tdm_log_cstr(&r, "call_id", "mine");
+	tdm_log_end(&r);
+	tdm_log_context_call_id(NULL, 0);
+	TDM_LOGW(&log_t1, "after");
+	CU_ASSERT_STRING_EQUAL(captured(),
+			       "level=warn subsys=t1 msg=\"from a module\" call_id=ctx-1@h\n"
+			       "level=info subsys=t1 msg=\"own\" call_id=mine\n"
+			       "level=warn subsys=t1 msg=\"after\"\n");
+	release();
+	capture(TDM_LOG_JSON, 0);
+	tdm_log_context_call_id("a \"b\"", 5);
+	TDM_LOGW(&log_t1, "x");
+	tdm_log_context_call_id(NULL, 0);
+	CU_ASSERT_STRING_EQUAL(captured(), "{\"level\":\"warn\",\"subsys\":\"t1\","
+					   "\"msg\":\"x\",\"call_id\":\"a \\\"b\\\"\"}\n");
+	release();
+}
+
 static void test_lib_log_json_line(void)
 {
 	struct tdm_log_rec r;
@@ -500,6 +528,7 @@ static void test_lib_log_keeps_errno(void)
 }
 
 TDM_TEST_SUITE(lib_log,
+	       TDM_TEST(test_lib_log_call_id_context),
 	       TDM_TEST(test_lib_log_text_line),
 	       TDM_TEST(test_lib_log_text_quoting),
 	       TDM_TEST(test_lib_log_prio_prefix_and_time),

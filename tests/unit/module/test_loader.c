@@ -557,28 +557,50 @@ static void test_module_loader_params_without_config(void)
 
 static void test_module_loader_rpc_name(void)
 {
-	static const struct tdm_rpc_def r[] = { { "show", rpc, "", "" }, TDM_RPC_END };
+	static const struct tdm_rpc_def r[] = { { "show", rpc, "", "Shows" }, TDM_RPC_END };
 	static const struct tdm_module d = DESC("v", .rpcs = r);
 
-	refuse(&d, "module \"v\": RPC \"show\" must be named \"v.<command>\"");
+	refuse(&d, "module \"v\": RPC \"show\" must be named \"v.<command>\" (lower case, digits, _)");
 }
 
 static void test_module_loader_rpc_without_fn(void)
 {
-	static const struct tdm_rpc_def r[] = { { "v.show", NULL, "", "" }, TDM_RPC_END };
+	static const struct tdm_rpc_def r[] = { { "v.show", NULL, "", "Shows" }, TDM_RPC_END };
 	static const struct tdm_module d = DESC("v", .rpcs = r);
 
 	refuse(&d, "module \"v\": RPC \"v.show\" has no implementation");
 }
 
+static atomic_ulong stat_value;
+
 static void test_module_loader_duplicate_stat(void)
 {
 	static const struct tdm_stat_def s[] = {
-		{ "v_total", TDM_STAT_COUNTER, "" }, { "v_total", TDM_STAT_GAUGE, "" },
+		{ "v_total", TDM_STAT_COUNTER, "Vs", .value = &stat_value },
+		{ "v_total", TDM_STAT_COUNTER, "Vs", .value = &stat_value },
 		TDM_STAT_END };
 	static const struct tdm_module d = DESC("v", .stats = s);
 
 	refuse(&d, "module \"v\": duplicate statistic \"v_total\"");
+}
+
+static void test_module_loader_stat_rules(void)
+{
+	static const struct tdm_stat_def s[] = {
+		{ "w_total", TDM_STAT_COUNTER, "Ws", .value = &stat_value },
+		TDM_STAT_END };
+	static const struct tdm_stat_def s2[] = {
+		{ "v_hits", TDM_STAT_COUNTER, "Hits", .value = &stat_value },
+		TDM_STAT_END };
+	static const struct tdm_rpc_def r[] = {
+		{ "v.show", rpc, "aor", "Shows" }, TDM_RPC_END };
+	static const struct tdm_module d = DESC("v", .stats = s);
+	static const struct tdm_module d2 = DESC("v", .stats = s2);
+	static const struct tdm_module d3 = DESC("v", .rpcs = r);
+
+	refuse(&d, "module \"v\": statistic \"w_total\" must start with \"v_\"");
+	refuse(&d2, "module \"v\": counter \"v_hits\" must end in _total");
+	refuse(&d3, "module \"v\": RPC \"v.show\": parameter \"aor\" is not NAME:TYPE");
 }
 
 static const char *const self_req[] = { "v", NULL };
@@ -624,7 +646,7 @@ static void test_module_loader_sanitizer_mismatch(void)
 
 static void test_module_loader_find_rpc(void)
 {
-	static const struct tdm_rpc_def r[] = { { "v.show", rpc, "", "" }, TDM_RPC_END };
+	static const struct tdm_rpc_def r[] = { { "v.show", rpc, "", "Shows" }, TDM_RPC_END };
 	static const struct tdm_module d = DESC("v", .rpcs = r);
 	struct tdm_mod *m = NULL;
 
@@ -693,6 +715,7 @@ TDM_TEST_SUITE(module_loader,
 	TDM_TEST(test_module_loader_rpc_name),
 	TDM_TEST(test_module_loader_rpc_without_fn),
 	TDM_TEST(test_module_loader_duplicate_stat),
+	TDM_TEST(test_module_loader_stat_rules),
 	TDM_TEST(test_module_loader_requires_itself),
 	TDM_TEST(test_module_loader_no_description),
 	TDM_TEST(test_module_loader_spare_set),

@@ -298,6 +298,84 @@ static void test_reg_ul_concurrent(void)
 	reg_ul_destroy(ul);
 }
 
+/* ---- Counts by domain ---------------------------------------------------- */
+
+struct dom_seen {
+	const char *want;
+	long bindings, aors;
+};
+
+static int dom_fn(const struct tdm_str *d, unsigned long bindings,
+		  unsigned long aors, void *arg)
+{
+	struct dom_seen *s = arg;
+
+	CU_ASSERT_EQUAL(d->s[d->len], '\0'); /* NUL-terminated, as promised */
+	if (tdm_str_eq(d, &(struct tdm_str){ s->want, strlen(s->want) })) {
+		s->bindings = (long)bindings;
+		s->aors = (long)aors;
+	}
+	return 0;
+}
+
+/* Bindings (or AORs) of domain name, -1 when it is not listed. */
+static long dom_get(struct reg_ul *ul, const char *name, bool aors)
+{
+	struct dom_seen s = { name, -1, -1 };
+
+	reg_ul_domains(ul, dom_fn, &s);
+	return aors ? s.aors : s.bindings;
+}
+
+static void test_reg_ul_domains(void)
+{
+	struct reg_ul *ul = mk(2);
+	struct reg_ul_binding b;
+	struct tdm_str aor = TDM_STR("alice@example.com");
+	char name[64];
+
+	b = bind("alice@example.com", "sip:a@1.2.3.4", 1000);
+	CU_ASSERT_EQUAL(reg_ul_insert(ul, &b), 0);
+	b = bind("alice@example.com", "sip:a@5.6.7.8", 1000);
+	CU_ASSERT_EQUAL(reg_ul_insert(ul, &b), 0);
+	b = bind("bob@example.com", "sip:b@5.6.7.8", 1000);
+	CU_ASSERT_EQUAL(reg_ul_insert(ul, &b), 0);
+	b = bind("carol@example.org", "sip:c@5.6.7.8", 1000);
+	CU_ASSERT_EQUAL(reg_ul_insert(ul, &b), 0);
+	b = bind("example.net", "sip:d@5.6.7.8", 1000); /* host-only AOR */
+	b.ruid = TDM_STR("r-net");
+	CU_ASSERT_EQUAL(reg_ul_load(ul, &b, 0), 0); /* load counts too */
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", false), 3);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", true), 2);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.org", false), 1);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.net", false), 1);
+	/* a full AOR replacing its oldest binding: same count */
+	b = bind("alice@example.com", "sip:a@9.9.9.9", 1000);
+	CU_ASSERT_EQUAL(reg_ul_load(ul, &(struct reg_ul_binding){
+		.aor = b.aor, .contact = b.contact, .ruid = TDM_STR("r-new"),
+		.expires = 1000, .last_modified = 200 }, 0), 0);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", false), 3);
+	/* removals, expiry; a domain goes with its last AOR */
+	CU_ASSERT_EQUAL(reg_ul_delete_aor(ul, &aor, NULL), 2);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", false), 1);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", true), 1);
+	CU_ASSERT_EQUAL(reg_ul_expire(ul, 2000), 3);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.com", false), -1);
+	CU_ASSERT_EQUAL(dom_get(ul, "example.org", false), -1);
+
+	/* past REG_UL_DOMAINS_MAX domains: counted under "" */
+	for (unsigned i = 0; i < REG_UL_DOMAINS_MAX + 5; i++) {
+		snprintf(name, sizeof(name), "u@d%u.example", i);
+		b = bind(name, "sip:x@1.2.3.4", 1000);
+		CU_ASSERT_EQUAL_FATAL(reg_ul_insert(ul, &b), 0);
+	}
+	CU_ASSERT_EQUAL(dom_get(ul, "", false), 5);
+	CU_ASSERT_EQUAL(dom_get(ul, "", true), 5);
+	CU_ASSERT_EQUAL(reg_ul_expire(ul, 2000), REG_UL_DOMAINS_MAX + 5);
+	CU_ASSERT_EQUAL(dom_get(ul, "", false), -1);
+	reg_ul_destroy(ul);
+}
+
 TDM_TEST_SUITE(registrar_usrloc,
 	       TDM_TEST(test_reg_ul_create_bad),
 	       TDM_TEST(test_reg_ul_insert_update_delete),
@@ -306,4 +384,5 @@ TDM_TEST_SUITE(registrar_usrloc,
 	       TDM_TEST(test_reg_ul_expire_and_conns),
 	       TDM_TEST(test_reg_ul_walk),
 	       TDM_TEST(test_reg_ul_dup),
-	       TDM_TEST(test_reg_ul_concurrent))
+	       TDM_TEST(test_reg_ul_concurrent),
+	       TDM_TEST(test_reg_ul_domains))
