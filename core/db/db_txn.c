@@ -3,29 +3,14 @@
  * cut by a lost connection was rolled back by the database: every call
  * inside it fails with -ENOTCONN until the caller ends it, so nothing runs
  * half-in on the next connection. Listened channels are remembered and
- * subscribed again on every reconnect. */
+ * subscribed again on every reconnect. BEGIN, COMMIT and ROLLBACK go
+ * through tdm_db_script, so the statistics count them as statements (a
+ * COMMIT is where a write spends its time). */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <tandem/alloc.h>
 #include "db/db_int.h"
-#include "db/db_stats.h"
-
-/* Runs a transaction-control statement through the driver's script
- * (counted as a statement: a COMMIT is where a write's time is spent). */
-static int control(struct tdm_db *db, const char *sql)
-{
-	uint64_t t0 = tdm_db_stats_clock();
-	int rc = tdm_db_ensure(db);
-
-	if (!rc) {
-		db->err[0] = '\0';
-		rc = db->drv->script(db->conn, sql, db->err, sizeof(db->err));
-		rc = tdm_db_result(db, rc);
-	}
-	tdm_db_stats_observe(rc, t0);
-	return rc;
-}
 
 int tdm_db_begin(struct tdm_db *db)
 {
@@ -36,7 +21,7 @@ int tdm_db_begin(struct tdm_db *db)
 				   "(transactions do not nest)");
 	/* SQLite: take the write lock now, so a concurrent writer waits for
 	 * the busy timeout here instead of failing later at COMMIT */
-	rc = control(db, strcmp(db->drv->name, "sqlite") ? "BEGIN"
+	rc = tdm_db_script(db, strcmp(db->drv->name, "sqlite") ? "BEGIN"
 							 : "BEGIN IMMEDIATE");
 	if (!rc)
 		db->in_txn = true;
@@ -54,7 +39,7 @@ int tdm_db_commit(struct tdm_db *db)
 		return tdm_db_fail(db, -ENOTCONN, "the connection was lost "
 				   "inside the transaction: it was rolled back");
 	}
-	rc = control(db, "COMMIT");
+	rc = tdm_db_script(db, "COMMIT");
 	if (rc == -ENOTCONN) {
 		db->in_txn = db->txn_lost = false;
 		return rc;
@@ -63,7 +48,7 @@ int tdm_db_commit(struct tdm_db *db)
 		/* a failed COMMIT (deferred constraint, busy): undo the rest */
 		char keep[sizeof(db->err)];
 		memcpy(keep, db->err, sizeof(keep));
-		control(db, "ROLLBACK");
+		tdm_db_script(db, "ROLLBACK");
 		memcpy(db->err, keep, sizeof(keep));
 	}
 	db->in_txn = db->txn_lost = false;
@@ -80,7 +65,7 @@ int tdm_db_rollback(struct tdm_db *db)
 		db->in_txn = db->txn_lost = false;
 		return 0;
 	}
-	rc = control(db, "ROLLBACK");
+	rc = tdm_db_script(db, "ROLLBACK");
 	db->in_txn = db->txn_lost = false;
 	return rc == -ENOTCONN ? 0 : rc;
 }

@@ -100,6 +100,13 @@ static void counts_of(struct tdm_worker *w, struct counts *c)
 	c->client = atomic_load_explicit(&w->st.txn_client, memory_order_relaxed);
 }
 
+static void add_counts(struct counts *sum, const struct counts *c)
+{
+	sum->active += c->active;
+	sum->server += c->server;
+	sum->client += c->client;
+}
+
 /* Sums of the workers' transaction counts into o. */
 static void txn_counts(struct tdm_rpc_val *o, const struct counts *c)
 {
@@ -132,9 +139,7 @@ static int core_status(struct tdm_rpc *r)
 	for (unsigned i = 0; i < n->nworkers; i++) {
 		struct counts c;
 		counts_of(n->workers[i], &c);
-		sum.active += c.active;
-		sum.server += c.server;
-		sum.client += c.client;
+		add_counts(&sum, &c);
 	}
 	txn_counts(tdm_rpc_add_object(o, "transactions"), &sum);
 	l = tdm_rpc_add_array(o, "listen");
@@ -167,9 +172,7 @@ static int core_workers(struct tdm_rpc *r)
 		tdm_rpc_add_int(w, "transactions_active", (int64_t)c.active);
 		tdm_rpc_add_int(w, "server_transactions", (int64_t)c.server);
 		tdm_rpc_add_int(w, "client_transactions", (int64_t)c.client);
-		sum.active += c.active;
-		sum.server += c.server;
-		sum.client += c.client;
+		add_counts(&sum, &c);
 	}
 	a = tdm_rpc_add_object(o, "total");
 	tdm_rpc_add_int(a, "transactions_active", (int64_t)sum.active);

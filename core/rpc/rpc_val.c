@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <tandem/str.h>
 #include "rpc/rpc_impl.h"
 
 static _Thread_local struct tdm_rpc *current;
@@ -23,35 +24,6 @@ void tdm_rpc_note_oom(void)
 		current->oom = true;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 json_t *tdm_rpc_json_string(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -59,7 +31,7 @@ json_t *tdm_rpc_json_string(const char *s, size_t len)
 	char *fixed, *o;
 	size_t i, l;
 
-	for (i = 0; i < len && (l = utf8_len(p + i, len - i)) && p[i]; i += l)
+	for (i = 0; i < len && (l = p[i] < 0x80 ? 1 : tdm_utf8_seq(p + i, len - i)) && p[i]; i += l)
 		;
 	if (i == len)
 		return json_stringn(s, len);
@@ -67,7 +39,7 @@ json_t *tdm_rpc_json_string(const char *s, size_t len)
 	if (!(o = fixed = malloc(len * 3 + 1)))
 		return NULL;
 	for (i = 0; i < len; i += l) {
-		l = p[i] ? utf8_len(p + i, len - i) : 0;
+		l = !p[i] ? 0 : p[i] < 0x80 ? 1 : tdm_utf8_seq(p + i, len - i);
 		if (l) {
 			memcpy(o, p + i, l);
 			o += l;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <tandem/node.h>
 #include "http.h"
 
 struct http_cfg http_cfg;
@@ -121,6 +122,12 @@ static int http_load(void)
 			 "carry Authorization: Bearer TOKEN", listen);
 		rc = -EINVAL;
 		goto fail;
+	}
+	/* tandemd --check and tandemctl load the module to check a script:
+	 * everything above is checked, nothing is opened */
+	if (!tdm_node_setting("listen")) {
+		TDM_LOGD(&http_log, "no node runs here: the admin API stays closed");
+		return 0;
 	}
 	if (*listen) {
 		fd = http_listen_tcp(&addr, listen);

@@ -24,6 +24,7 @@ DB=sqlite:$T/tandem.db
 node() {
 	local s=$T/$1.route
 	sed -e "s|^load \"registrar\".*|load \"registrar\" { natping_interval = $3 }|" \
+		-e '/^load "http"/d' \
 		"$TANDEM_SRCDIR/routing-scripts/default.route" >"$s"
 	start_tandemd "$1" "$s" --listen "udp:$LOCAL:$2" --set "database=$DB" \
 		--set workers=2

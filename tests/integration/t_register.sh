@@ -38,6 +38,7 @@ script=$T/default.route
 sed -e "s|^load \"auth\".*|load \"auth\" { $AUTH_PARAMS }|" \
 	-e "s|^load \"registrar\".*|load \"registrar\" { $REG_PARAMS }|" \
 	-e "s|^load \"nat\".*|load \"nat\" { $NAT_PARAMS }|" \
+	-e '/^load "http"/d' \
 	"$TANDEM_SRCDIR/routing-scripts/default.route" >"$script"
 node_args=(--listen "udp:$LOCAL:$PX" --set "database=$DB" --set workers=2)
 

@@ -111,6 +111,15 @@ struct ctl_opt {
 	bool *flag;
 };
 
+/* ctl_args.c: parses argv[1..] ("user add" is cmd, for messages):
+ * positional arguments (between min and max, into pos[], the rest set
+ * NULL), "--", --json when json is not NULL, --module-path, and the
+ * options of the tables (each ended by a NULL name, may be NULL).
+ * Prints the problem and returns CTL_USAGE, else CTL_OK. */
+int ctl_parse(int argc, char **argv, const char *cmd,
+	      const struct ctl_opt *const *tables, unsigned ntables,
+	      bool *json, const char **pos, int min, int max);
+
 /* Parses argv[1..] ("user add" is cmd, for messages): --db, -f,
  * --module-path, --json (only when json_ok), the command's opts
  * (NULL-terminated by name, may be NULL), and between min and max

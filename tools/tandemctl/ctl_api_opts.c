@@ -18,79 +18,19 @@
 
 /* ---- Options ------------------------------------------------------------- */
 
-/* "--name VALUE" or "--name=VALUE": 1 taken, 0 not this option, -1 no
- * value. */
-static int opt_value(int argc, char **argv, int *i, const char *name,
-		     const char **val)
-{
-	size_t n = strlen(name);
-
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (strcmp(argv[*i], name))
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
-}
-
 int ctl_api_args(int argc, char **argv, const char *cmd, bool json_ok,
 		 struct ctl_apiopts *o, const char **pos, int min, int max)
 {
-	const char *mpath;
-	bool dashdash = false;
-	int npos = 0, r;
+	const struct ctl_opt opts[] = {
+		{ "--api", &o->api, NULL }, { "--token", &o->token, NULL },
+		{ "--timeout", &o->timeout, NULL }, { "-f", &o->script, NULL },
+		{ NULL, NULL, NULL }
+	};
+	const struct ctl_opt *tables[] = { opts };
 
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (dashdash || a[0] != '-' || !a[1]) {
-			if (npos >= max) {
-				fprintf(stderr, "tandemctl %s: unexpected argument "
-					"'%s' (see tandemctl %s --help)\n", cmd, a, cmd);
-				return CTL_USAGE;
-			}
-			pos[npos++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			dashdash = true;
-			continue;
-		}
-		if (json_ok && !strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		}
-		if ((r = opt_value(argc, argv, &i, "--api", &o->api)) ||
-		    (r = opt_value(argc, argv, &i, "--token", &o->token)) ||
-		    (r = opt_value(argc, argv, &i, "--timeout", &o->timeout)) ||
-		    (r = opt_value(argc, argv, &i, "-f", &o->script)))
-			;
-		else if ((r = opt_value(argc, argv, &i, "--module-path",
-					&mpath)) > 0 && tdm_mod_path_add(mpath))
-			r = -1;
-		if (!r) {
-			fprintf(stderr, "tandemctl %s: unknown option '%s' (see "
-				"tandemctl %s --help)\n", cmd, a, cmd);
-			return CTL_USAGE;
-		}
-		if (r < 0) {
-			fprintf(stderr, "tandemctl %s: %s needs a value\n", cmd, a);
-			return CTL_USAGE;
-		}
-	}
-	if (npos < min) {
-		fprintf(stderr, "tandemctl %s: missing argument (see tandemctl %s "
-			"--help)\n", cmd, cmd);
-		return CTL_USAGE;
-	}
-	for (int i = npos; i < max; i++)
-		pos[i] = NULL;
-	return CTL_OK;
+	return ctl_parse(argc, argv, cmd, tables, 1, json_ok ? &o->json : NULL,
+			 pos, min, max);
 }
 
 /* ---- Targets ------------------------------------------------------------- */

@@ -30,88 +30,18 @@ int ctl_fail(const char *fmt, ...)
 
 /* ---- Options ------------------------------------------------------------- */
 
-/* The value of an option: "--name VALUE" or "--name=VALUE". */
-static int opt_value(int argc, char **argv, int *i, const char *name,
-		     const char **val)
-{
-	size_t n = strlen(name);
-
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (strcmp(argv[*i], name))
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
-}
-
 int ctl_args(int argc, char **argv, const char *cmd, const struct ctl_opt *opts,
 	     bool json_ok, struct ctl_dbopts *o, const char **pos, int min,
 	     int max)
 {
-	const char *mpath;
-	bool dashdash = false;
-	int npos = 0, r;
+	const struct ctl_opt common[] = {
+		{ "--db", &o->url, NULL }, { "-f", &o->script, NULL }, { NULL, NULL, NULL }
+	};
+	const struct ctl_opt *tables[] = { common, opts };
 
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool done = false;
-
-		if (dashdash || a[0] != '-' || !a[1]) {
-			if (npos >= max) {
-				fprintf(stderr, "tandemctl %s: unexpected argument "
-					"'%s' (see tandemctl %s --help)\n", cmd, a, cmd);
-				return CTL_USAGE;
-			}
-			pos[npos++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			dashdash = true;
-			continue;
-		}
-		if (json_ok && !strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		}
-		if ((r = opt_value(argc, argv, &i, "--db", &o->url)) ||
-		    (r = opt_value(argc, argv, &i, "-f", &o->script)))
-			done = true;
-		else if ((r = opt_value(argc, argv, &i, "--module-path", &mpath))) {
-			done = true;
-			if (r > 0 && tdm_mod_path_add(mpath))
-				r = -1;
-		}
-		for (const struct ctl_opt *p = opts; !done && p && p->name; p++) {
-			if (p->flag && !strcmp(a, p->name)) {
-				*p->flag = true;
-				done = true;
-				r = 1;
-			} else if (p->val &&
-				   (r = opt_value(argc, argv, &i, p->name, p->val))) {
-				done = true;
-			}
-		}
-		if (!done) {
-			fprintf(stderr, "tandemctl %s: unknown option '%s' (see "
-				"tandemctl %s --help)\n", cmd, a, cmd);
-			return CTL_USAGE;
-		}
-		if (r < 0) {
-			fprintf(stderr, "tandemctl %s: %s needs a value\n", cmd, a);
-			return CTL_USAGE;
-		}
-	}
-	if (npos < min) {
-		fprintf(stderr, "tandemctl %s: missing argument (see tandemctl %s "
-			"--help)\n", cmd, cmd);
-		return CTL_USAGE;
-	}
-	return CTL_OK;
+	return ctl_parse(argc, argv, cmd, tables, 2, json_ok ? &o->json : NULL,
+			 pos, min, max);
 }
 
 /* ---- Which database ------------------------------------------------------ */

@@ -15,6 +15,7 @@ tandemctl_SOURCES = \
 	%reldir%/route_run.c \
 	%reldir%/route_run.h \
 	%reldir%/ctl_db.c \
+	%reldir%/ctl_args.c \
 	%reldir%/ctl_validate.c \
 	%reldir%/cmd_db.c \
 	%reldir%/cmd_domain.c \

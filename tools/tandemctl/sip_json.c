@@ -10,36 +10,6 @@
 #include <tandem/tandem.h>
 #include "ctl.h"
 
-/* Length of the valid UTF-8 sequence at p[0..n), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-		return 0;
-	if (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
-		return 0;
-	return len;
-}
-
 /* A JSON string of a slice. JSON text must be UTF-8: other bytes (a
  * Latin-1 display name, a fuzzed message) become U+FFFD. */
 static json_t *jstr(const struct tdm_str *s)
@@ -57,7 +27,8 @@ static json_t *jstr(const struct tdm_str *s)
 	if (!buf)
 		return NULL;
 	for (size_t i = 0, k; i < s->len; i += k ? k : 1) {
-		k = utf8_seq((const unsigned char *)s->s + i, s->len - i);
+		k = (unsigned char)s->s[i] < 0x80 ? 1 :
+		    tdm_utf8_seq((const unsigned char *)s->s + i, s->len - i);
 		if (k)
 			memcpy(buf + o, s->s + i, k), o += k;
 		else
