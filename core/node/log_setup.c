@@ -34,6 +34,7 @@ static int output(struct tdm_node_cfg *c, char *err, size_t errlen)
 	const char *target = text(c, TDM_SETTING_LOG_TARGET);
 	const char *fac = text(c, TDM_SETTING_LOG_FACILITY);
 	enum tdm_log_format f;
+	size_t fi;
 	bool journald = getenv("JOURNAL_STREAM") != NULL;
 
 	if (!strcmp(fmt, "text")) {
@@ -42,6 +43,13 @@ static int output(struct tdm_node_cfg *c, char *err, size_t errlen)
 		f = TDM_LOG_JSON;
 	} else {
 		snprintf(err, errlen, "log_format '%s': expected text or json", fmt);
+		return -EINVAL;
+	}
+	for (fi = 0; fi < TDM_ARRAY_SIZE(facilities); fi++)
+		if (!strcmp(fac, facilities[fi].name))
+			break;
+	if (fi == TDM_ARRAY_SIZE(facilities)) { /* checked even when unused */
+		snprintf(err, errlen, "log_facility '%s': expected daemon, user or local0..local7", fac);
 		return -EINVAL;
 	}
 	if (!strcmp(target, "stderr")) {
@@ -55,13 +63,8 @@ static int output(struct tdm_node_cfg *c, char *err, size_t errlen)
 		snprintf(err, errlen, "log_target '%s': expected stderr or syslog", target);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < TDM_ARRAY_SIZE(facilities); i++)
-		if (!strcmp(fac, facilities[i].name)) {
-			tdm_log_to_syslog("tandemd", facilities[i].value, f);
-			return 0;
-		}
-	snprintf(err, errlen, "log_facility '%s': expected daemon, user or local0..local7", fac);
-	return -EINVAL;
+	tdm_log_to_syslog("tandemd", facilities[fi].value, f);
+	return 0;
 }
 
 /* SUBSYSTEM=LEVEL entries; unknown subsystems are errors only when

@@ -23,3 +23,8 @@ EXTRA_DIST += tests/node/metrics.sh
 # against a running node's admin API (loopback ports 24130-24159).
 TESTS += tests/node/ctl_runtime.sh
 EXTRA_DIST += tests/node/ctl_runtime.sh
+# Log lines as the log_* settings make them: JSON lines, the Call-ID on a
+# module's line during a request, levels set at run time, journald
+# prefixes, syslog, refusals (loopback ports 24190-24199).
+TESTS += tests/node/logs.sh
+EXTRA_DIST += tests/node/logs.sh
