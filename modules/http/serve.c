@@ -7,6 +7,7 @@
  *
  * Routes (docs/admin-api.md): POST /rpc -> tdm_rpc_handle(), GET /metrics
  * -> tdm_stats_prometheus(), GET /health -> tdm_node_state(). */
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -189,8 +190,14 @@ static enum MHD_Result get_metrics(struct MHD_Connection *c, struct http_req *q,
 				   const char *method, const char *url)
 {
 	struct tdm_buf b = TDM_BUF_INIT;
+	int rc = tdm_stats_prometheus(&b);
 
-	if (tdm_stats_prometheus(&b) < 0 || b.err) {
+	if (rc == -ESHUTDOWN) { /* the node is unloading its modules */
+		tdm_buf_free(&b);
+		return answer_json(c, q, method, url, 503, "{\"status\":\"stopping\"}",
+				   NULL, NULL);
+	}
+	if (rc < 0 || b.err) {
 		tdm_buf_free(&b);
 		return answer_json(c, q, method, url, 500,
 				   "{\"error\":\"cannot render the statistics\"}",

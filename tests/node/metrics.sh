@@ -9,7 +9,8 @@
 # count the provisioned rows; script_reloads_total follows a good and a
 # broken SIGHUP reload; core.stats agrees with /metrics; `promtool check
 # metrics` accepts every scrape. The modules' counters (example, auth)
-# show too, and example.greetings agrees. Counts are polled until they arrive
+# show too, and example.greetings agrees; db.status and the auth
+# module's commands answer through tandemctl. Counts are polled until they arrive
 # (bounded), never timed. Loopback ports 24160-24189.
 set -u
 tandemd=${TANDEMD:-./tandemd}
@@ -231,6 +232,28 @@ if curl -s --max-time 10 -H 'Content-Type: application/json' \
 else
 	ko "core.stats ($(head -c 400 "$tmp/rpc.json"))"
 fi
+
+# db.status and the auth module's commands, through the API and tandemctl
+ctl=$(dirname "$tandemd")/tandemctl
+if "$ctl" rpc db.status --api "http://127.0.0.1:$API" >"$tmp/db.json" &&
+	[ "$(jq -r '.schema.version, .schema.latest, (.schema.missing | length), .snapshot.subscribers, .snapshot.domains' "$tmp/db.json" | tr '\n' ' ')" = "1 1 0 2 1 " ] &&
+	jq -e '.snapshot.age_seconds >= 0 and (.url | startswith("sqlite:"))' "$tmp/db.json" >/dev/null; then
+	ok "db.status: schema 1 of 1, 2 subscribers, 1 domain, an age"
+else
+	ko "db.status ($(head -c 400 "$tmp/db.json"))"
+fi
+if "$ctl" rpc auth.failures '["127.0.0.1"]' --api "http://127.0.0.1:$API" >"$tmp/af.json" &&
+	[ "$(jq -r '.ip, .failures' "$tmp/af.json" | tr '\n' ' ')" = "127.0.0.1 0 " ] &&
+	"$ctl" rpc auth.clear '{"ip":"::1"}' --api "http://127.0.0.1:$API" >"$tmp/ac.json" &&
+	[ "$(jq -r '.ip, .cleared' "$tmp/ac.json" | tr '\n' ' ')" = "::1 0 " ]; then
+	ok "auth.failures and auth.clear through tandemctl"
+else
+	ko "auth RPCs ($(cat "$tmp/af.json" "$tmp/ac.json" 2>/dev/null | head -c 400))"
+fi
+"$ctl" rpc auth.failures '["nope"]' --api "http://127.0.0.1:$API" >/dev/null 2>"$tmp/ae.txt"
+[ $? -eq 1 ] && grep -q "not an IP address" "$tmp/ae.txt" &&
+	ok "auth.failures refuses a value that is not an IP address" ||
+	ko "auth.failures bad ip ($(cat "$tmp/ae.txt"))"
 
 # ---- reloads ---------------------------------------------------------------
 kill -HUP "$node"
