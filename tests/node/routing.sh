@@ -43,7 +43,7 @@ send() {
 # got CALLID: the request the UAS received for it, headers only
 got() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 150 ]; do # bounded, generous: a loaded CI box
 		tr -d '\r' <"$tmp/uas.msg" 2>/dev/null |
 		awk -v id="Call-ID: $1" '/message received/ {m = ""; on = 1; next}
 			on && /^$/ && m == "" {next}
@@ -62,7 +62,7 @@ if got loose1 && grep -q '^OPTIONS sip:bob@example.com ' "$tmp/got" &&
    ! grep -q '21920;lr' "$tmp/got"; then
 	ok "loose routing: our Route value removed, Request-URI kept"
 else
-	ko "loose routing ($(cat "$tmp/got" 2>/dev/null | head -c 400))"
+	ko "loose routing ($(cat "$tmp/got" 2>/dev/null | head -c 400); node: $(tail -c 600 "$tmp/node.log"))"
 fi
 
 send strict1 '<sip:127.0.0.1:21920;lr>, <sip:127.0.0.1:21921>'
@@ -71,7 +71,7 @@ if got strict1 && grep -q '^OPTIONS sip:127.0.0.1:21921 ' "$tmp/got" &&
    [ "$(grep -c '^Route:' "$tmp/got")" -eq 1 ]; then
 	ok "strict next hop: it becomes the Request-URI, the old one goes last"
 else
-	ko "strict next hop ($(cat "$tmp/got" 2>/dev/null | head -c 400))"
+	ko "strict next hop ($(cat "$tmp/got" 2>/dev/null | head -c 400); node: $(tail -c 600 "$tmp/node.log"); uas saw: $(grep -c 'message received' "$tmp/uas.msg" 2>/dev/null) messages)"
 fi
 
 kill -TERM "$node"
