@@ -45,25 +45,30 @@ static void read_aors(struct tdm_stat_out *o)
 
 /* registrar_persist_pending, registrar_persist_dropped_total: 0 when the
  * bindings are not persisted. */
+static void persist_counts(unsigned *pending, uint64_t *dropped)
+{
+	*pending = 0;
+	*dropped = 0;
+	pthread_rwlock_rdlock(&reg_admin_lock);
+	reg_persist_counts(pending, dropped);
+	pthread_rwlock_unlock(&reg_admin_lock);
+}
+
 static void read_persist_pending(struct tdm_stat_out *o)
 {
-	unsigned pending = 0;
-	uint64_t dropped = 0;
+	unsigned pending;
+	uint64_t dropped;
 
-	pthread_rwlock_rdlock(&reg_admin_lock);
-	reg_persist_counts(&pending, &dropped);
-	pthread_rwlock_unlock(&reg_admin_lock);
+	persist_counts(&pending, &dropped);
 	tdm_stat_sample(o, (double)pending, NULL);
 }
 
 static void read_persist_dropped(struct tdm_stat_out *o)
 {
-	unsigned pending = 0;
-	uint64_t dropped = 0;
+	unsigned pending;
+	uint64_t dropped;
 
-	pthread_rwlock_rdlock(&reg_admin_lock);
-	reg_persist_counts(&pending, &dropped);
-	pthread_rwlock_unlock(&reg_admin_lock);
+	persist_counts(&pending, &dropped);
 	tdm_stat_sample(o, (double)dropped, NULL);
 }
 

@@ -136,8 +136,9 @@ r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"log.set_level","params":["auth","warn
 case $r in *'"previous":"info"'*) ok "log.set_level auth warn" ;;
 *) ko "log.set_level ($r)" ;; esac
 register logs-call-2 >/dev/null
-wait_for "$log" '"call_id":"logs-call-2"' # the script's notice line
-if grep '"call_id":"logs-call-2"' "$log" | grep -q '"subsys":"auth"'; then
+if ! wait_for "$log" '"call_id":"logs-call-2"'; then # the script's notice line
+	ko "the second request never reached the script ($(tail -c 300 "$log"))"
+elif grep '"call_id":"logs-call-2"' "$log" | grep -q '"subsys":"auth"'; then
 	ko "auth at warn still writes its info line"
 else
 	ok "auth at warn: its info line is gone, the script's line stays"
@@ -148,7 +149,7 @@ stop_node
 log=$tmp/journal.log
 if JOURNAL_STREAM=1:1 start_node "$log"; then
 	register logs-call-3 >/dev/null
-	wait_for "$log" 'call_id=logs-call-3'
+	wait_for "$log" 'call_id=logs-call-3' || ko "no line names logs-call-3"
 	stop_node
 	if grep -qv '^<[3-7]>level=' "$log"; then
 		ko "journald prefixes ($(head -c 300 "$log"))"

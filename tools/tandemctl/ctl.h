@@ -111,6 +111,16 @@ struct ctl_opt {
 	bool *flag;
 };
 
+/* ctl_db.c: compiles the routing script at path as tandemd does (its
+ * modules loaded and their parameters set, not started), printing its
+ * diagnostics; CTL_OK with *p, or CTL_FAIL reported as "PATH: cannot
+ * read its WHAT (why)". ctl_script_close() releases the program and the
+ * modules (NULL is fine). */
+struct tdm_scr_program;
+int ctl_script_open(const char *path, const char *what,
+		    struct tdm_scr_program **p);
+void ctl_script_close(struct tdm_scr_program *p);
+
 /* ctl_args.c: parses argv[1..] ("user add" is cmd, for messages):
  * positional arguments (between min and max, into pos[], the rest set
  * NULL), "--", --json when json is not NULL, --module-path, and the

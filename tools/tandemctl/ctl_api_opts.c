@@ -13,7 +13,6 @@
 #include "ctl.h"
 #include "ctl_api.h"
 #include "module/mod.h"
-#include "script/diag.h"
 #include "script/program.h"
 
 /* ---- Options ------------------------------------------------------------- */
@@ -176,23 +175,12 @@ static char *mod_param(const struct tdm_mod *m, const char *name)
 static int script_api(const char *path, struct script_api *s)
 {
 	static const struct tdm_str http = TDM_STR("http");
-	struct tdm_scr_program *p = NULL;
-	struct tdm_scr_diag d;
+	struct tdm_scr_program *p;
 	struct tdm_mod *m;
-	int rc;
 
 	memset(s, 0, sizeof(*s));
-	tdm_scr_diag_init(&d);
-	rc = tdm_scr_load_file(path, &d, &p);
-	tdm_scr_diag_print(&d, stderr);
-	tdm_scr_diag_fini(&d);
-	if (rc) {
-		tdm_scr_program_unref(p);
-		tdm_mod_unload_all();
-		return ctl_fail("%s: cannot read its http module's settings (%s)",
-				path, rc == -EBADMSG ? "the script has errors" :
-				tdm_strerror(rc));
-	}
+	if (ctl_script_open(path, "http module's settings", &p))
+		return CTL_FAIL;
 	m = tdm_mod_find(&http);
 	if (m) {
 		s->socket = mod_param(m, "socket");
@@ -200,8 +188,7 @@ static int script_api(const char *path, struct script_api *s)
 		s->token = mod_param(m, "token");
 		s->token_file = mod_param(m, "token_file");
 	}
-	tdm_scr_program_unref(p);
-	tdm_mod_unload_all();
+	ctl_script_close(p);
 	if (!m)
 		return ctl_fail("%s does not load the http module: the node has "
 				"no admin API (load \"http\" { }, or use --api)",

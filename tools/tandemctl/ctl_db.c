@@ -46,29 +46,42 @@ int ctl_args(int argc, char **argv, const char *cmd, const struct ctl_opt *opts,
 
 /* ---- Which database ------------------------------------------------------ */
 
+int ctl_script_open(const char *path, const char *what,
+		    struct tdm_scr_program **p)
+{
+	struct tdm_scr_diag d;
+	int rc;
+
+	*p = NULL;
+	tdm_scr_diag_init(&d);
+	rc = tdm_scr_load_file(path, &d, p);
+	tdm_scr_diag_print(&d, stderr);
+	tdm_scr_diag_fini(&d);
+	if (!rc)
+		return CTL_OK;
+	ctl_script_close(*p);
+	*p = NULL;
+	return ctl_fail("%s: cannot read its %s (%s)", path, what,
+			rc == -EBADMSG ? "the script has errors" : tdm_strerror(rc));
+}
+
+void ctl_script_close(struct tdm_scr_program *p)
+{
+	tdm_scr_program_unref(p);
+	tdm_mod_unload_all();
+}
+
 /* The `database` setting of a routing script, read as tandemd reads it:
- * the script is compiled (its modules loaded) and the setting taken from
  * its settings block, else the setting's default. *url is tdm_malloc'd.
  * CTL_OK or CTL_FAIL (reported). */
 static int script_url(const char *path, char **url)
 {
-	struct tdm_scr_program *p = NULL;
+	struct tdm_scr_program *p;
 	struct tdm_node_cfg cfg;
-	struct tdm_scr_diag d;
 	const char *s;
-	int rc;
 
-	tdm_scr_diag_init(&d);
-	rc = tdm_scr_load_file(path, &d, &p);
-	tdm_scr_diag_print(&d, stderr);
-	tdm_scr_diag_fini(&d);
-	if (rc) {
-		tdm_scr_program_unref(p);
-		tdm_mod_unload_all();
-		return ctl_fail("%s: cannot read its database setting (%s)", path,
-				rc == -EBADMSG ? "the script has errors" :
-				tdm_strerror(rc));
-	}
+	if (ctl_script_open(path, "database setting", &p))
+		return CTL_FAIL;
 	if (p->settings.given[TDM_SETTING_DATABASE]) {
 		const struct tdm_str *v = &p->settings.value[TDM_SETTING_DATABASE].u.s;
 
@@ -80,8 +93,7 @@ static int script_url(const char *path, char **url)
 	} else {
 		*url = NULL;
 	}
-	tdm_scr_program_unref(p);
-	tdm_mod_unload_all();
+	ctl_script_close(p);
 	return *url ? CTL_OK : ctl_fail("out of memory");
 }
 
